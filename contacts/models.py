@@ -1,0 +1,474 @@
+"""People, organizations and how people identify themselves."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from crm.models import LEGISLATIVE_DISTRICT_VALIDATORS, County, Language
+
+ZIP_VALIDATOR = RegexValidator(
+    r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code (or ZIP+4, like 98101-1234).")
+)
+
+
+class RaceEthnicityCategory(models.Model):
+    """A minimum category of the 2024 federal standard (OMB SPD 15)."""
+
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort"]
+        verbose_name = _("race/ethnicity category")
+        verbose_name_plural = _("race/ethnicity categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RaceEthnicityGroup(models.Model):
+    """A detailed group that rolls up to one minimum category (Hmong -> Asian)."""
+
+    code = models.CharField(max_length=48, unique=True)
+    name = models.CharField(max_length=120)
+    category = models.ForeignKey(
+        RaceEthnicityCategory, on_delete=models.PROTECT, related_name="groups"
+    )
+    cedars_code = models.CharField(
+        "CEDARS code",
+        max_length=16,
+        blank=True,
+        help_text="Code in Washington's student data system (CEDARS), where known.",
+    )
+    sort = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["category__sort", "sort", "name"]
+        verbose_name = _("race/ethnicity detailed group")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityRole(models.Model):
+    """A role a person plays: parent/guardian, student, educator, legislator..."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort", "name"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def active(self) -> OrganizationQuerySet:
+        """Organizations that are not archived."""
+        return self.filter(is_archived=False)
+
+    def school_districts(self) -> OrganizationQuerySet:
+        """Organizations that are school districts."""
+        return self.filter(kind=Organization.Kind.SCHOOL_DISTRICT)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("Community-based organization")
+        SCHOOL_DISTRICT = "school_district", _("School district")
+        SCHOOL = "school", _("School")
+        STATE_AGENCY = "state_agency", _("State agency")
+        LEGISLATIVE_OFFICE = "legislative_office", _("Legislative office")
+        TRIBAL_GOVERNMENT = "tribal_government", _("Tribal government")
+        HIGHER_EDUCATION = "higher_education", _("Higher education")
+        BUSINESS = "business", _("Business")
+        FAITH = "faith", _("Faith organization")
+        FUNDER = "funder", _("Funder")
+        LOCAL_GOVERNMENT = "local_government", _("Local government")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_coalition_partner = models.BooleanField(_("coalition partner"), default=False)
+    ospi_code = models.CharField(
+        _("OSPI district code"), max_length=16, blank=True, db_index=True
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = OrganizationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("archive_organization", "Can archive and restore organizations")
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:organization-detail", args=[self.pk])
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def active(self) -> ContactQuerySet:
+        """People who are neither archived nor merged into someone else."""
+        return self.filter(archived_at__isnull=True, merged_into__isnull=True)
+
+    def archived(self) -> ContactQuerySet:
+        """People archived (not merged)."""
+        return self.filter(archived_at__isnull=False, merged_into__isnull=True)
+
+    def in_county(self, county: County | int) -> ContactQuerySet:
+        """People whose county is the given one."""
+        return self.filter(county=county)
+
+    def with_list_related(self) -> ContactQuerySet:
+        """What the contact list shows, fetched in a fixed number of queries."""
+        return self.select_related("county", "preferred_language", "owner")
+
+    def search(self, text: str) -> ContactQuerySet:
+        """Match names, email or phone (digits) against free text."""
+        from contacts.normalize import phone_search_digits
+
+        text = text.strip()
+        if not text:
+            return self
+        query = Q()
+        for word in text.split()[:5]:
+            query &= (
+                Q(first_name__istartswith=word)
+                | Q(last_name__istartswith=word)
+                | Q(preferred_name__istartswith=word)
+            )
+        if "@" in text:
+            query |= Q(email__istartswith=text.lower())
+        digits = phone_search_digits(text)
+        if digits:
+            query |= Q(phone__contains=digits)
+        return self.filter(query)
+
+
+class Contact(models.Model):
+    """A person the coalition knows."""
+
+    class SelfIdStatus(models.TextChoices):
+        UNTRACKED = "untracked", _("Not yet tracked")
+        NOT_ASKED = "not_asked", _("Not asked")
+        DECLINED = "declined", _("Prefer not to say")
+        REPORTED = "reported", _("Reported")
+
+    class SelfIdSource(models.TextChoices):
+        SELF_SIGN_IN = "self_sign_in", _("Self sign-in form")
+        STAFF = "staff", _("Told to staff")
+        SURVEY = "survey", _("Survey")
+        IMPORT = "import", _("Imported list")
+
+    class ConsentSource(models.TextChoices):
+        SELF_SIGN_IN = "self_sign_in", _("Self sign-in form")
+        VERBAL = "verbal", _("Verbal, recorded by staff")
+        PAPER = "paper", _("Paper sign-in sheet")
+        WEB_FORM = "web_form", _("Web form")
+        IMPORT = "import", _("Imported list")
+
+    class AgeBand(models.TextChoices):
+        UNDER_18 = "under_18", _("Under 18")
+        AGE_18_24 = "18_24", _("18-24")
+        AGE_25_34 = "25_34", _("25-34")
+        AGE_35_44 = "35_44", _("35-44")
+        AGE_45_54 = "45_54", _("45-54")
+        AGE_55_64 = "55_64", _("55-64")
+        AGE_65_PLUS = "65_plus", _("65 or older")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, db_index=True, help_text=_("E.164")
+    )
+    street_address = models.CharField(_("street address"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=2, default="WA", blank=True)
+    zip_code = models.CharField(
+        _("ZIP code"), max_length=10, blank=True, validators=[ZIP_VALIDATOR]
+    )
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+    )
+    legislative_district = models.PositiveSmallIntegerField(
+        _("legislative district"),
+        null=True,
+        blank=True,
+        validators=LEGISLATIVE_DISTRICT_VALIDATORS,
+    )
+    school_district = models.ForeignKey(
+        Organization,
+        verbose_name=_("school district"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+        limit_choices_to={"kind": Organization.Kind.SCHOOL_DISTRICT},
+    )
+    preferred_language = models.ForeignKey(
+        Language,
+        verbose_name=_("preferred language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    other_languages = models.ManyToManyField(
+        Language, verbose_name=_("other languages"), blank=True, related_name="+"
+    )
+    interpretation_needed = models.BooleanField(
+        _("needs interpretation"), default=False
+    )
+    roles = models.ManyToManyField(
+        CommunityRole, verbose_name=_("roles"), blank=True, related_name="contacts"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_contacts",
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("tags"), blank=True, related_name="contacts"
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+
+    # Communication consent: what the person agreed to, when, and how we know.
+    consent_email = models.BooleanField(_("may email"), default=False)
+    consent_sms = models.BooleanField(_("may text"), default=False)
+    consent_phone = models.BooleanField(_("may call"), default=False)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_source = models.CharField(
+        _("consent source"), max_length=16, choices=ConsentSource.choices, blank=True
+    )
+
+    # Self-identification: only as the person reported it (never inferred).
+    race_ethnicity_status = models.CharField(
+        _("race/ethnicity"),
+        max_length=16,
+        choices=SelfIdStatus.choices,
+        default=SelfIdStatus.UNTRACKED,
+        db_index=True,
+    )
+    race_categories = models.ManyToManyField(
+        RaceEthnicityCategory,
+        verbose_name=_("race/ethnicity categories"),
+        blank=True,
+        related_name="contacts",
+    )
+    race_groups = models.ManyToManyField(
+        RaceEthnicityGroup,
+        verbose_name=_("detailed groups"),
+        blank=True,
+        related_name="contacts",
+    )
+    race_write_in = models.CharField(
+        _("race/ethnicity in their own words"), max_length=200, blank=True
+    )
+    self_id_source = models.CharField(
+        _("self-identification source"),
+        max_length=16,
+        choices=SelfIdSource.choices,
+        blank=True,
+    )
+    self_id_date = models.DateField(
+        _("self-identification date"), null=True, blank=True
+    )
+    gender = models.CharField(_("gender"), max_length=60, blank=True)
+    age_band = models.CharField(
+        _("age band"), max_length=10, choices=AgeBand.choices, blank=True
+    )
+
+    notes = models.TextField(_("notes"), blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
+    erased_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped on every save; a form posts the version it read, so a stale save
+    # is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[race_categories, race_groups, tags, roles, other_languages],
+        excluded_fields=["updated_at"],
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        permissions = [("archive_contact", "Can archive and restore people")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"]),
+            models.Index(fields=["first_name"]),
+            models.Index(fields=["zip_code"]),
+            models.Index(fields=["county", "last_name"]),
+            models.Index(fields=["legislative_district"]),
+            models.Index(fields=["archived_at", "merged_into"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legislative_district__isnull=True)
+                | Q(legislative_district__gte=1, legislative_district__lte=49),
+                name="contact_legislative_district_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("contacts:contact-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Affiliation(models.Model):
+    """A person's role at an organization, over a period."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "organization__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="affiliation_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} - {self.organization}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+
+class Relationship(models.Model):
+    """A tie between two people: `from_contact` is <kind> `to_contact`."""
+
+    class Kind(models.TextChoices):
+        PARENT_OF = "parent_of", _("Parent of")
+        GUARDIAN_OF = "guardian_of", _("Guardian of")
+        CAREGIVER_OF = "caregiver_of", _("Caregiver of")
+        SPOUSE_OF = "spouse_of", _("Spouse or partner of")
+        SIBLING_OF = "sibling_of", _("Sibling of")
+        HOUSEHOLD = "household", _("Same household as")
+        STAFF_OF = "staff_of", _("Staff of")
+        MENTOR_OF = "mentor_of", _("Mentor of")
+
+    from_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="relationships_from"
+    )
+    to_contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="relationships_to"
+    )
+    kind = models.CharField(_("relationship"), max_length=16, choices=Kind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_contact", "to_contact", "kind"],
+                name="unique_relationship",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_contact=models.F("to_contact")),
+                name="relationship_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"
