@@ -472,3 +472,219 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_contact} {self.get_kind_display()} {self.to_contact}"
+
+
+# --------------------------------------------------------------------------
+# Spreadsheet imports, duplicate review and merges.
+
+
+class ColumnMapping(models.Model):
+    """A saved mapping from spreadsheet headers to fields, reusable by name."""
+
+    class Kind(models.TextChoices):
+        CONTACTS = "contacts", _("People")
+        ATTENDANCE = "attendance", _("Event attendance")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # {normalised header: field name}
+    mapping = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"], name="unique_column_mapping_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def recent(self) -> ImportBatchQuerySet:
+        """Latest batches first, with who made them."""
+        return self.select_related("created_by").order_by("-created_at")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: previewed, then committed all-or-nothing, undoable."""
+
+    class Kind(models.TextChoices):
+        CONTACTS = "contacts", _("People")
+        ATTENDANCE = "attendance", _("Event attendance")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        PREVIEWING = "previewing", _("Checking rows")
+        PREVIEWED = "previewed", _("Ready to import")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED
+    )
+    # The event an attendance import is for (events depend on contacts, not back).
+    event_pk = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    # {header as written: field name or ""}
+    mapping = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    # {"create": n, "update": n, "skip": n, "error": n}
+    counts = models.JSONField(default=dict, blank=True)
+    # A file-level problem (not a spreadsheet, too large...), shown as is.
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("data:import-detail", args=[self.pk])
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PREVIEWING, self.Status.COMMITTING)
+
+    @property
+    def error_count(self) -> int:
+        return int(self.counts.get("error", 0))
+
+
+class ImportRow(models.Model):
+    """What one row of an import would do (preview) or did (after commit)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        SKIP = "skip", _("Skip (duplicate)")
+        ERROR = "error", _("Error")
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows"
+    )
+    row_number = models.PositiveIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    # Who the row is about, as written in the file (for the preview table).
+    label = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The person's values before an update (restored by undo), and, for
+    # attendance imports, the attendance row created.
+    before = models.JSONField(default=dict, blank=True)
+    created_contact = models.BooleanField(default=False)
+    attendance_pk = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        indexes = [models.Index(fields=["batch", "action", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch} row {self.row_number}"
+
+
+class DuplicateDismissal(models.Model):
+    """Two people staff said are not the same person (lower id first)."""
+
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first", "second"], name="unique_duplicate_dismissal"
+            ),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")),
+                name="duplicate_dismissal_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} / {self.second_id}"
+
+
+class MergeRecord(models.Model):
+    """The audit trail of a merge: who, when, what was chosen and moved."""
+
+    kept = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    # {field: "kept" | "merged"} and both people's values before the merge.
+    choices = models.JSONField(default=dict)
+    kept_before = models.JSONField(default=dict)
+    merged_before = models.JSONField(default=dict)
+    # {"events.attendance.contact": n, ...}
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} -> {self.kept_id}"
