@@ -94,6 +94,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "affiliation_form": AffiliationForm(),
         "relationship_form": RelationshipForm(from_contact=contact),
     }
+    if request.user.has_perm("events.view_outreach"):
+        # Views may compose: the person's engagement story comes from events.
+        from events.timeline import contact_timeline
+
+        context["timeline"] = contact_timeline(contact)
     return render(request, "contacts/contact_detail.html", context)
 
 

@@ -7,10 +7,12 @@ from drf_spectacular.views import (
 )
 
 import contacts.api
+import events.api
 from crm import views
 from crm.api import router
 
 contacts.api.register(router)
+events.api.register(router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("people/", include("contacts.urls")),
+    path("", include("crm.urls_trust")),
+    path("events/", include("events.urls")),
+    path("s/", include("events.urls_public")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -38,6 +39,19 @@ class EventQuerySet(models.QuerySet["Event"]):
     def organized_by(self, user: object) -> EventQuerySet:
         """Events the user is one of the organizers of."""
         return self.filter(organizers=user)
+
+    def listening_sessions(self) -> EventQuerySet:
+        """Listening sessions only."""
+        return self.filter(kind=Event.Kind.LISTENING_SESSION)
+
+    def with_list_related(self) -> EventQuerySet:
+        """What event lists show, with attendee counts, in one query."""
+        return self.select_related("program", "county").annotate(
+            attendee_count=models.Count(
+                "attendance",
+                filter=Q(attendance__status=Attendance.Status.ATTENDED),
+            )
+        )
 
 
 class Event(models.Model):
@@ -203,6 +217,22 @@ class Event(models.Model):
         )
 
 
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    def attended(self) -> AttendanceQuerySet:
+        """People who were there."""
+        return self.filter(status=Attendance.Status.ATTENDED)
+
+    def for_roster(self) -> AttendanceQuerySet:
+        """An event's roster: each person with their row, in one query."""
+        return self.select_related("contact", "recorded_by").order_by(
+            "-checked_in_at", "contact__last_name", "contact__first_name", "id"
+        )
+
+    def with_pending_changes(self) -> AttendanceQuerySet:
+        """Self sign-ins whose answers differ from what is stored, awaiting review."""
+        return self.exclude(pending_changes={})
+
+
 class Attendance(models.Model):
     """One person at one event (one row per person per event)."""
 
@@ -264,6 +294,7 @@ class Attendance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AttendanceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -281,6 +312,16 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} at {self.event}"
+
+
+class OutreachQuerySet(models.QuerySet["Outreach"]):
+    def with_list_related(self) -> OutreachQuerySet:
+        """What outreach lists show, without a query per row."""
+        return self.select_related("contact", "organizer", "program")
+
+    def by_organizer(self, user: object) -> OutreachQuerySet:
+        """Outreach the user logged."""
+        return self.filter(organizer=user)
 
 
 class Outreach(models.Model):
@@ -342,6 +383,7 @@ class Outreach(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OutreachQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -369,6 +411,18 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def for_user(self, user: object) -> FollowUpQuerySet:
         """Follow-ups assigned to the user."""
         return self.filter(assigned_to=user)
+
+    def overdue(self, today: date) -> FollowUpQuerySet:
+        """Open follow-ups due before today."""
+        return self.open().filter(due_date__lt=today)
+
+    def due_on(self, day: date) -> FollowUpQuerySet:
+        """Open follow-ups due on the day."""
+        return self.open().filter(due_date=day)
+
+    def with_list_related(self) -> FollowUpQuerySet:
+        """What follow-up lists show, without a query per row."""
+        return self.select_related("contact", "event", "assigned_to")
 
 
 class FollowUp(models.Model):
@@ -431,6 +485,26 @@ class FollowUp(models.Model):
         return self.title
 
 
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def with_list_related(self) -> CommentQuerySet:
+        """Comments with speaker, language and themes, in a fixed number of queries."""
+        return self.select_related("contact", "language", "event").prefetch_related(
+            "themes"
+        )
+
+    def theme_tally(self) -> models.QuerySet[Any]:
+        """How often each theme was heard: comments and sessions per theme."""
+        return (
+            self.filter(themes__isnull=False)
+            .values("themes__id", "themes__name")
+            .annotate(
+                comment_count=models.Count("id", distinct=True),
+                session_count=models.Count("event", distinct=True),
+            )
+            .order_by("-comment_count", "themes__name")
+        )
+
+
 class Comment(models.Model):
     """What was heard at a listening session (speaker optional, anonymous allowed)."""
 
@@ -463,6 +537,8 @@ class Comment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "created_at"]

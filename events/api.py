@@ -1,0 +1,182 @@
+"""The engagement API: events, attendance, outreach, follow-ups, comments, vocabulary.
+
+Filtered by the same FilterSets as the screens; writes go through events.services.
+Attendance and outreach accept a list in one POST (all or nothing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+from rest_framework.serializers import BaseSerializer
+
+from crm.models import Program, Topic
+from crm.permissions import RolePermissions
+from events import services
+from events.filters import (
+    AttendanceFilter,
+    CommentFilter,
+    EventFilter,
+    FollowUpFilter,
+    OutreachFilter,
+    ProgramFilter,
+    TopicFilter,
+)
+from events.models import Attendance, Comment, Event, FollowUp, Outreach
+from events.rules import can_change_event
+from events.serializers import (
+    AttendanceSerializer,
+    CommentSerializer,
+    EventSerializer,
+    FollowUpSerializer,
+    OutreachSerializer,
+    ProgramSerializer,
+    TopicSerializer,
+)
+
+BULK_LIMIT = 1000
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Someone else changed this record since you read it."
+    default_code = "stale_version"
+
+
+class BulkCreateMixin:
+    """POST one object, or a list of them (all saved or none)."""
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        many = isinstance(request.data, list)
+        if many and len(request.data) > BULK_LIMIT:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [f"Send at most {BULK_LIMIT} rows at once."]}
+            )
+        serializer = self.get_serializer(data=request.data, many=many)  # type: ignore[attr-defined]
+        if many and not serializer.is_valid():
+            raise exceptions.ValidationError(
+                {
+                    f"row {number}": errors
+                    for number, errors in enumerate(serializer.errors, start=1)
+                    if errors
+                }
+            )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+
+class EventViewSet(viewsets.ModelViewSet):
+    """Events. Organizers change only the events they organize."""
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilter
+    permission_classes = [RolePermissions]
+    queryset = Event.objects.none()
+
+    def get_queryset(self) -> QuerySet[Event]:
+        return Event.objects.with_list_related().prefetch_related(
+            "topics",
+            "languages_offered",
+            "interpretation_provided",
+            "host_organizations",
+            "organizers",
+            "focus_communities",
+            "ta_recipients",
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Event]) -> None:
+        assert serializer.instance is not None  # noqa: S101
+        if not can_change_event(self.request.user, serializer.instance):
+            self.permission_denied(self.request)
+        try:
+            serializer.save()
+        except services.StaleEventError as exc:
+            raise Conflict(str(exc)) from exc
+
+
+class AttendanceViewSet(BulkCreateMixin, viewsets.ModelViewSet):
+    serializer_class = AttendanceSerializer
+    filterset_class = AttendanceFilter
+    permission_classes = [RolePermissions]
+    queryset = Attendance.objects.none()
+
+    def get_queryset(self) -> QuerySet[Attendance]:
+        return Attendance.objects.order_by("id")
+
+
+class OutreachViewSet(BulkCreateMixin, viewsets.ModelViewSet):
+    serializer_class = OutreachSerializer
+    filterset_class = OutreachFilter
+    permission_classes = [RolePermissions]
+    queryset = Outreach.objects.none()
+
+    def get_queryset(self) -> QuerySet[Outreach]:
+        return Outreach.objects.prefetch_related("topics")
+
+
+class FollowUpViewSet(viewsets.ModelViewSet):
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilter
+    permission_classes = [RolePermissions]
+    queryset = FollowUp.objects.none()
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        return FollowUp.objects.all()
+
+
+class CommentViewSet(viewsets.ModelViewSet):
+    serializer_class = CommentSerializer
+    filterset_class = CommentFilter
+    permission_classes = [RolePermissions]
+    queryset = Comment.objects.none()
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return Comment.objects.select_related("language").prefetch_related("themes")
+
+
+class ProgramViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Programs. Archive (is_archived) instead of delete."""
+
+    serializer_class = ProgramSerializer
+    filterset_class = ProgramFilter
+    permission_classes = [RolePermissions]
+    queryset = Program.objects.all()
+
+
+class TopicViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Policy areas, bills and listening themes. Archive instead of delete."""
+
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilter
+    permission_classes = [RolePermissions]
+    queryset = Topic.objects.all()
+
+
+def register(router: BaseRouter) -> None:
+    router.register("events", EventViewSet, basename="event")
+    router.register("attendance", AttendanceViewSet, basename="attendance")
+    router.register("outreach", OutreachViewSet, basename="outreach")
+    router.register("follow-ups", FollowUpViewSet, basename="followup")
+    router.register("comments", CommentViewSet, basename="comment")
+    router.register("programs", ProgramViewSet, basename="program")
+    router.register("topics", TopicViewSet, basename="topic")

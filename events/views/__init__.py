@@ -1,0 +1,1 @@
+"""HTTP glue for engagement records, one module per screen family."""
