@@ -160,6 +160,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The public self sign-in form speaks more languages than the staff screens,
+# whose switcher offers only LANGUAGES above. Names are shown in each language.
+PUBLIC_SIGNIN_LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("vi", "Tiếng Việt"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("so", "Soomaali"),
+    ("zh-hans", "简体中文"),
+]
+# Posts to one event's public form from one address within the window; a whole
+# room on shared wifi must fit.
+PUBLIC_SIGNIN_MAX_POSTS = env_int("PUBLIC_SIGNIN_MAX_POSTS", default=60)
+PUBLIC_SIGNIN_WINDOW_SECONDS = env_int("PUBLIC_SIGNIN_WINDOW_SECONDS", default=600)
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = True
 USE_TZ = True
