@@ -106,6 +106,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     },
 }
 
+# Measures: Leadership manages grants; Data staff manage baselines and grants.
+_MANAGE_GRANTS = _crud("reports", "grant", *_ALL) | _crud(
+    "reports", "granttarget", *_ALL
+)
+_READ_BASELINES = _crud("reports", "populationbaseline", *_VIEW) | _crud(
+    "reports", "baselinefigure", *_VIEW
+)
+_MANAGE_BASELINES = _crud("reports", "populationbaseline", *_ALL) | _crud(
+    "reports", "baselinefigure", *_ALL
+)
+ROLE_PERMISSIONS[Role.LEADERSHIP] |= _MANAGE_GRANTS | _READ_BASELINES
+ROLE_PERMISSIONS[Role.DATA_STAFF] |= _MANAGE_GRANTS | _MANAGE_BASELINES
+
 # Administrators hold every permission of the product's apps, plus user management.
 ADMIN_APPS = (
     "crm",

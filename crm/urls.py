@@ -8,10 +8,12 @@ from drf_spectacular.views import (
 
 import contacts.api
 import events.api
+import reports.api
 from crm import views
 from crm.api import router
 
 contacts.api.register(router)
+reports.api.register(router)
 events.api.register(router)
 
 urlpatterns = [
@@ -20,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("people/", include("contacts.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("crm.urls_trust")),
     path("events/", include("events.urls")),
     path("s/", include("events.urls_public")),

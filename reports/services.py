@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from reports.models import BaselineFigure, PopulationBaseline
+from reports.models import BaselineFigure, Grant, PopulationBaseline
 
 
 @transaction.atomic
@@ -42,3 +42,12 @@ def import_baseline(
         for f in figures
     )
     return baseline
+
+
+@transaction.atomic
+def save_grant(*, form: Any, formset: Any) -> Grant:
+    """Save a validated grant form and its targets formset together."""
+    grant: Grant = form.save()
+    formset.instance = grant
+    formset.save()
+    return grant
