@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -344,7 +345,7 @@ def excel_value(value: Any) -> Any:
 class Column:
     """One output column: its heading and approximate width in characters."""
 
-    heading: str
+    heading: str | Promise
     width: int = 16
     number_format: str | None = None
 
@@ -384,7 +385,7 @@ class XlsxWriter:
             ws.append([])
         header_cells = []
         for column in columns:
-            cell = WriteOnlyCell(ws, value=neutralise(column.heading))
+            cell = WriteOnlyCell(ws, value=neutralise(str(column.heading)))
             cell.font = self.bold
             header_cells.append(cell)
         ws.append(header_cells)
@@ -428,7 +429,7 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Iterat
     """CSV lines (UTF-8 BOM first, so Excel reads accents), neutralised cells."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow([neutralise(column.heading) for column in columns])
+    yield writer.writerow([neutralise(str(column.heading)) for column in columns])
     for row in rows:
         yield writer.writerow([_csv_cell(value) for value in row])
 

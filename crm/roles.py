@@ -119,6 +119,17 @@ _MANAGE_BASELINES = _crud("reports", "populationbaseline", *_ALL) | _crud(
 ROLE_PERMISSIONS[Role.LEADERSHIP] |= _MANAGE_GRANTS | _READ_BASELINES
 ROLE_PERMISSIONS[Role.DATA_STAFF] |= _MANAGE_GRANTS | _MANAGE_BASELINES
 
+# Imports, duplicate review and merges (the views also check crm.import_data,
+# crm.merge_contacts and crm.export_personal_data).
+_DATA_WORK = (
+    _crud("contacts", "importbatch", *_WRITE)
+    | _crud("contacts", "importrow", *_VIEW)
+    | _crud("contacts", "columnmapping", *_ALL)
+    | _crud("contacts", "duplicatedismissal", *_WRITE)
+    | _crud("contacts", "mergerecord", *_VIEW)
+)
+ROLE_PERMISSIONS[Role.DATA_STAFF] |= _DATA_WORK
+
 # Administrators hold every permission of the product's apps, plus user management.
 ADMIN_APPS = (
     "crm",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("people/", include("contacts.urls")),
     path("reports/", include("reports.urls")),
+    path("data/", include("contacts.urls_data")),
+    path("events/<int:pk>/data/", include("events.urls_data")),
     path("", include("crm.urls_trust")),
     path("events/", include("events.urls")),
     path("s/", include("events.urls_public")),

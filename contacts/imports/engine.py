@@ -191,7 +191,10 @@ class ContactImporter:
 
     def _validate_models(self, plans: Iterable[RowPlan]) -> None:
         # Field validators (ZIP format, lengths) without touching the database.
-        scalar_names = {f.name for f in Contact._meta.concrete_fields}
+        # Related rows came from the vocabulary, so they exist: skip their checks.
+        scalar_names = {
+            f.name for f in Contact._meta.concrete_fields if not f.is_relation
+        }
         for plan in plans:
             if plan.action == Action.ERROR:
                 continue
