@@ -128,7 +128,7 @@ def outreach_q(f: Filters) -> Q:
         q &= Q(contact__county=f.county)
     if f.event_kind:
         # Outreach happens outside events: an event-kind filter leaves none.
-        q &= Q(pk__in=[])
+        q &= Q(pk__isnull=True)  # always false, but still valid SQL
     if f.organizer:
         q &= Q(organizer=f.organizer)
     if f.community:
