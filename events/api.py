@@ -60,12 +60,11 @@ class BulkCreateMixin:
             )
         serializer = self.get_serializer(data=request.data, many=many)  # type: ignore[attr-defined]
         if many and not serializer.is_valid():
+            errors: Any = serializer.errors
+            # Rows are numbered from 1, as people count them.
+            pairs = errors.items() if isinstance(errors, dict) else enumerate(errors)
             raise exceptions.ValidationError(
-                {
-                    f"row {number}": errors
-                    for number, errors in enumerate(serializer.errors, start=1)
-                    if errors
-                }
+                {f"row {int(index) + 1}": row for index, row in pairs if row}
             )
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():

@@ -163,7 +163,7 @@ def test_event_lists_filter_by_kind_county_and_language(organizer):
     EventFactory(name="Other", county=county("spokane"))
     body = (
         client_for(organizer)
-        .get("/events/?kind=training&county=%d&language=vi" % county("king").pk)
+        .get(f"/events/?kind=training&county={county('king').pk}&language=vi")
         .content.decode()
     )
     assert "Vietnamese meeting" in body and "Other" not in body

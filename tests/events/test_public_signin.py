@@ -52,7 +52,7 @@ def test_the_form_opens_without_a_login(event):
         ("es", "Nombre"),
         ("vi", "Tên"),
         ("ru", "Имя"),
-        ("uk", "Ім’я"),
+        ("uk", "Прізвище"),
         ("so", "Magaca hore"),
         ("zh-hans", "姓"),
     ],

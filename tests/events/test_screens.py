@@ -2,8 +2,6 @@
 
 import pytest
 
-from crm.roles import Role
-from events.models import Event
 from tests.conftest import client_for
 from tests.factories import (
     AttendanceFactory,
@@ -14,7 +12,6 @@ from tests.factories import (
     OutreachFactory,
     ProgramFactory,
     TopicFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.test import override_settings
 from django.urls import NoReverseMatch
 from django.utils import timezone
 
