@@ -157,6 +157,8 @@ class Dashboard:
     by_language: Table
     ladder: list[dict[str, Any]]
     ladder_on: dt.date
+    ladder_communities: list[dict[str, Any]]
+    ladder_movement: dict[str, int | None]
     grants: list[Any]
     themes: metrics.ThemeTable
     theme_rows: list[dict[str, Any]]
@@ -192,6 +194,32 @@ def _ladder_rows(f: Filters, external: bool) -> list[dict[str, Any]]:
             if flags[0]:
                 row["people"] = None
     return rows
+
+
+def _ladder_communities(
+    f: Filters, method: str, external: bool
+) -> list[dict[str, Any]]:
+    by = metrics.ladder_by_community(f.end, method=method, county=f.county)
+    matrix = by.matrix()
+    hidden = suppress_matrix(matrix) if external else None
+    rows = []
+    for i, (key, label) in enumerate(by.communities):
+        cells: list[int | None] = list(matrix[i])
+        if hidden is not None:
+            cells = [None if h else c for c, h in zip(cells, hidden[i], strict=True)]
+        rows.append({"key": key, "label": label, "cells": cells})
+    return rows
+
+
+def _ladder_movement(f: Filters, external: bool) -> dict[str, int | None]:
+    summary = metrics.ladder_movement(
+        f.start, f.end, county=f.county, community=f.community
+    ).summary()
+    limit = metrics.threshold()
+    return {
+        key: None if external and is_small(value, limit) else value
+        for key, value in summary.items()
+    }
 
 
 def _theme_rows(themes: metrics.ThemeTable, external: bool) -> list[dict[str, Any]]:
@@ -233,6 +261,8 @@ def build_dashboard(
         by_language=engagement_table(f, "language", method, external=external),
         ladder=_ladder_rows(f, external),
         ladder_on=f.end,
+        ladder_communities=_ladder_communities(f, method, external),
+        ladder_movement=_ladder_movement(f, external),
         grants=metrics.grant_progress(
             metrics.grants_for_progress(active_on=min(today, f.end)), today
         ),

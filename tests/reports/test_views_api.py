@@ -166,9 +166,10 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     # session, user, user and group permissions (4); themes, their totals and
     # the categories (3); headline now and before (3 + 3); by month (2); by
     # community (3), county (3), language (3): groups, total, labels; ladder
-    # (1); grants, their programs, targets, one aggregate (4); the filter
+    # (1), by community and its categories (2), movement (1); grants, their
+    # programs, targets, one aggregate (4); the filter
     # form's choices: programs, counties, categories, organizers, baselines (5).
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(37):
         client.get(f"{DASHBOARD}?{MARCH}&method=combination")
 
 
