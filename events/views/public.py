@@ -109,7 +109,6 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             form = PublicSignInForm(request.POST)
             if _too_many(request, event):
-                form = PublicSignInForm(request.POST)
                 status = 429
                 form.is_valid()
                 form.add_error(

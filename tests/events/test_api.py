@@ -190,8 +190,15 @@ def test_leadership_reads_but_may_not_write_engagement_records(leadership):
 
 
 def test_organizers_may_not_delete_records_through_the_api(organizer):
+    from tests.factories import CommentFactory, OutreachFactory
+
     row = AttendanceFactory()
     follow_up = FollowUpFactory()
+    outreach = OutreachFactory(organizer=organizer)
+    comment = CommentFactory()
+    assert api(organizer).delete(f"/api/v1/outreach/{outreach.pk}/").status_code == 403
+    assert api(organizer).delete(f"/api/v1/comments/{comment.pk}/").status_code == 403
+    assert Outreach.objects.filter(pk=outreach.pk).exists()
     assert api(organizer).delete(f"/api/v1/attendance/{row.pk}/").status_code == 403
     assert (
         api(organizer).delete(f"/api/v1/follow-ups/{follow_up.pk}/").status_code == 403
@@ -224,6 +231,12 @@ def test_comments_are_added_and_filtered_by_theme(organizer):
     )
     assert [r["text"] for r in results] == ["Heard"]
     assert Comment.objects.count() == 2
+
+
+def test_data_staff_may_delete_records_through_the_api(data_staff):
+    row = AttendanceFactory()
+    assert api(data_staff).delete(f"/api/v1/attendance/{row.pk}/").status_code == 204
+    assert not Attendance.objects.filter(pk=row.pk).exists()
 
 
 def test_programs_and_topics_are_written_by_permitted_roles_only(organizer, data_staff):

@@ -397,3 +397,34 @@ def test_leadership_may_not_review_answers(leadership, own_event):
         client_for(leadership).get(f"/events/attendance/{row.pk}/review/").status_code
         == 403
     )
+
+
+def test_the_check_in_roster_refreshes_itself_for_other_phones(organizer, own_event):
+    body = (
+        client_for(organizer).get(f"/events/{own_event.pk}/check-in/").content.decode()
+    )
+    assert f'hx-get="/events/{own_event.pk}/roster/"' in body
+    assert 'hx-trigger="every 15s"' in body
+
+
+def test_check_in_search_works_without_javascript(organizer, own_event):
+    ContactFactory(first_name="Amina", last_name="Yusuf")
+    response = client_for(organizer).get(f"/events/{own_event.pk}/check-in/?q=Amina")
+    assert "Amina Yusuf" in response.content.decode()
+
+
+def test_check_in_search_leaves_out_archived_people(organizer, own_event):
+    ContactFactory(first_name="Gone", archived_at=timezone.now())
+    body = (
+        client_for(organizer)
+        .get(f"/events/{own_event.pk}/check-in/search/?q=Gone")
+        .content.decode()
+    )
+    assert "Nobody found" in body
+
+
+def test_events_are_filtered_by_organizer(organizer, own_event, others_event):
+    body = (
+        client_for(organizer).get(f"/events/?organizer={organizer.pk}").content.decode()
+    )
+    assert "Parent night" in body and "Someone else" not in body
