@@ -19,6 +19,10 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+# People and events are too many for a drop-down: filter by record number.
+RECORD_NUMBER = forms.NumberInput(attrs={"min": 1})
+
+
 class EventFilter(django_filters.FilterSet):
     WHEN_CHOICES = (
         ("upcoming", _("Upcoming")),
@@ -108,10 +112,12 @@ class EventFilter(django_filters.FilterSet):
 
 class AttendanceFilter(django_filters.FilterSet):
     event = django_filters.ModelChoiceFilter(
-        queryset=Event.objects.all(), label=_("Event")
+        queryset=Event.objects.all(), label=_("Event number"), widget=RECORD_NUMBER
     )
     contact = django_filters.ModelChoiceFilter(
-        queryset=Contact.objects.all(), label=_("Person")
+        queryset=Contact.objects.all(),
+        label=_("Person number"),
+        widget=RECORD_NUMBER,
     )
     status = django_filters.ChoiceFilter(
         choices=Attendance.Status.choices, label=_("Status")
@@ -139,7 +145,9 @@ class AttendanceFilter(django_filters.FilterSet):
 
 class OutreachFilter(django_filters.FilterSet):
     contact = django_filters.ModelChoiceFilter(
-        queryset=Contact.objects.all(), label=_("Person")
+        queryset=Contact.objects.all(),
+        label=_("Person number"),
+        widget=RECORD_NUMBER,
     )
     organizer = django_filters.ModelChoiceFilter(
         queryset=User.objects.all(), label=_("Organizer")
@@ -186,10 +194,12 @@ class FollowUpFilter(django_filters.FilterSet):
         choices=FollowUp.Status.choices, label=_("Status")
     )
     contact = django_filters.ModelChoiceFilter(
-        queryset=Contact.objects.all(), label=_("Person")
+        queryset=Contact.objects.all(),
+        label=_("Person number"),
+        widget=RECORD_NUMBER,
     )
     event = django_filters.ModelChoiceFilter(
-        queryset=Event.objects.all(), label=_("Event")
+        queryset=Event.objects.all(), label=_("Event number"), widget=RECORD_NUMBER
     )
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("Due by"), widget=DateInput
@@ -206,7 +216,7 @@ class FollowUpFilter(django_filters.FilterSet):
 
 class CommentFilter(django_filters.FilterSet):
     event = django_filters.ModelChoiceFilter(
-        queryset=Event.objects.all(), label=_("Event")
+        queryset=Event.objects.all(), label=_("Event number"), widget=RECORD_NUMBER
     )
     theme = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), field_name="themes", label=_("Theme")

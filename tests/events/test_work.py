@@ -418,3 +418,16 @@ def test_organizers_may_not_change_programs_or_topics(organizer):
         == 403
     )
     assert client.post(f"/events/topics/{topic.pk}/archive/").status_code == 403
+
+
+def test_follow_up_and_outreach_filters_take_a_record_number_not_a_list_of_everyone(
+    organizer,
+):
+    person = ContactFactory(first_name="Zebedee")
+    FollowUpFactory(assigned_to=organizer, contact=person, title="Call Zebedee")
+    FollowUpFactory(assigned_to=organizer, title="Other task")
+    client = client_for(organizer)
+    body = client.get(f"/events/follow-ups/?contact={person.pk}").content.decode()
+    assert "Call Zebedee" in body and "Other task" not in body
+    listing = client.get("/events/outreach/").content.decode()
+    assert "Zebedee" not in listing
