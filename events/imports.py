@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from contacts.imports import services as import_services
 from contacts.imports.engine import ContactImporter, RowPlan
@@ -82,20 +83,32 @@ class AttendanceImporter(ContactImporter):
         plan.action = ImportRow.Action.UPDATE
         plan.messages.append(_("attendance recorded"))
 
-    def apply_extra(self, plan: RowPlan, row: ImportRow) -> None:
-        if plan.extra.get("skip_attendance") or row.contact is None:
-            return
+    def apply_extra_all(self, plans: list[RowPlan], rows: list[ImportRow]) -> None:
         event = self._event()
-        attendance = Attendance.objects.create(
-            event=event,
-            contact=row.contact,
-            status=plan.extra.get("status", Attendance.Status.ATTENDED),
-            role=plan.extra.get("role", Attendance.Role.PARTICIPANT),
-            checked_in_at=plan.extra.get("checked_in_at"),
-            source=Attendance.Source.IMPORT,
-            recorded_by=self.user,
+        wanted = [
+            (plan, row)
+            for plan, row in zip(plans, rows, strict=True)
+            if row.contact is not None and not plan.extra.get("skip_attendance")
+        ]
+        created = bulk_create_with_history(
+            [
+                Attendance(
+                    event=event,
+                    contact=row.contact,
+                    status=plan.extra.get("status", Attendance.Status.ATTENDED),
+                    role=plan.extra.get("role", Attendance.Role.PARTICIPANT),
+                    checked_in_at=plan.extra.get("checked_in_at"),
+                    source=Attendance.Source.IMPORT,
+                    recorded_by=self.user,
+                )
+                for plan, row in wanted
+            ],
+            Attendance,
+            batch_size=1000,
+            default_user=self.user,
         )
-        row.attendance_pk = attendance.pk
+        for (_plan, row), attendance in zip(wanted, created, strict=True):
+            row.attendance_pk = attendance.pk
 
 
 def create_attendance_batch(

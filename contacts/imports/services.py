@@ -245,7 +245,7 @@ def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatc
             errors = [p for p in plans if p.action == ImportRow.Action.ERROR]
             if errors:
                 raise ImportBlocked(_blocked_message(errors))
-            rows = [importer.apply(plan, batch) for plan in plans]
+            rows = importer.apply_all(plans, batch)
             for row, plan in zip(rows, plans, strict=True):
                 row.label = _label(plan)
             batch.rows.all().delete()
