@@ -256,6 +256,9 @@ def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatc
             batch.processed_rows = batch.total_rows = len(plans)
             batch.error = ""
             batch.save()
+            # The people are in the database now; the uploaded copy (personal
+            # data) is not kept longer than needed.
+            transaction.on_commit(lambda: discard_file(batch))
     except (ImportBlocked, SpreadsheetError) as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.PREVIEWED
@@ -280,6 +283,13 @@ def _blocked_message(errors: list[RowPlan]) -> str:
         "rows": shown,
         "more": suffix,
     }
+
+
+def discard_file(batch: ImportBatch) -> None:
+    """Delete the stored upload (the rows' outcomes stay on the batch)."""
+    if batch.file:
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
 
 
 def blocked_summary(batch: ImportBatch) -> str:

@@ -201,3 +201,74 @@ def test_administrators_may_import_merge_and_export(administrator):
     client = client_for(administrator)
     for url in ("/data/imports/", "/data/duplicates/", "/data/export/people/"):
         assert client.get(url).status_code == 200
+
+
+def test_a_running_import_shows_a_progress_bar_that_polls(data_staff):
+    batch = ImportBatch.objects.create(
+        name="Big list",
+        kind="contacts",
+        status=ImportBatch.Status.PREVIEWING,
+        total_rows=200,
+        processed_rows=50,
+    )
+    page = client_for(data_staff).get(batch.get_absolute_url())
+    assert b'<progress max="100" value="25"' in page.content
+    assert f'hx-get="/data/imports/{batch.pk}/progress/"'.encode() in page.content
+    fragment = client_for(data_staff).get(
+        f"/data/imports/{batch.pk}/progress/", headers={"HX-Request": "true"}
+    )
+    assert b"50 of 200 rows checked" in fragment.content
+
+
+def test_the_preview_page_takes_the_same_queries_however_many_rows(
+    data_staff, django_assert_max_num_queries
+):
+    from contacts.models import ImportRow
+
+    batch = ImportBatch.objects.create(
+        name="x", kind="contacts", status=ImportBatch.Status.PREVIEWED
+    )
+    client = client_for(data_staff)
+
+    def add_rows(start: int, count: int) -> None:
+        ImportRow.objects.bulk_create(
+            ImportRow(batch=batch, row_number=n, action="create", label=f"P{n}")
+            for n in range(start, start + count)
+        )
+
+    add_rows(2, 3)
+    # session, user, batch, row count, rows (+ permission lookups)
+    with django_assert_max_num_queries(12) as few:
+        client.get(batch.get_absolute_url())
+    add_rows(10, 40)
+    with django_assert_max_num_queries(12) as many:
+        client.get(batch.get_absolute_url())
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_uploaded_file_is_deleted_once_imported(
+    data_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(data_staff)
+    _upload(client, csv_bytes(PEOPLE))
+    batch = ImportBatch.objects.get()
+    mapping = {f"col_{i}": batch.mapping[h] for i, h in enumerate(batch.headers)}
+    client.post(f"/data/imports/{batch.pk}/mapping/", mapping)
+    assert ImportBatch.objects.get().file
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/data/imports/{batch.pk}/commit/")
+    assert not ImportBatch.objects.get().file
+    assert Contact.objects.count() == 3
+
+
+@pytest.mark.parametrize("role", [Role.ORGANIZER, Role.LEADERSHIP])
+def test_roles_without_import_permission_cannot_upload_a_sign_in_sheet(
+    user_for_role, role
+):
+    _user, client = user_for_role(role)
+    event = EventFactory()
+    response = _upload(
+        client, csv_bytes(PEOPLE), url=f"/events/{event.pk}/data/import/"
+    )
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()

@@ -56,6 +56,7 @@ def run_import(
     report_rows(command, batch)
     if dry_run:
         command.stdout.write("Dry run: nothing was imported.")
+        services.discard_file(batch)
         batch.delete()
         return batch
     try:
