@@ -274,6 +274,20 @@ def _build_table(
         headers.pop()
     if not any(headers):
         raise SpreadsheetError(_("The file has no header row."))
+    if known and not any(normalise_header(h) in known for h in headers):
+        looks_like_data = next(
+            (h for h in headers if "@" in h or re.fullmatch(r"[\d\s()+.-]{5,}", h)),
+            None,
+        )
+        if looks_like_data:
+            raise SpreadsheetError(
+                _(
+                    "The file has no header row: the first row holds data "
+                    "(“%(value)s”), not column names. Add a row of column names "
+                    "at the top."
+                )
+                % {"value": looks_like_data}
+            )
     seen: dict[str, str] = {}
     for index, header in enumerate(headers):
         if not header:

@@ -231,6 +231,7 @@ def _encrypted() -> bytes:
         (b"\n\n,,\n", "people.csv", "empty"),
         (b"First name,Email,first name\nAna,a@example.org,x\n", "p.csv", "repeats"),
         (b"First name,Email\n", "people.csv", "no rows"),
+        (b"Ana,ana@example.org\nBao,bao@example.org\n", "p.csv", "no header row"),
         (_zip_bomb(), "bomb.xlsx", "the limit is 1 MB"),
     ],
 )
