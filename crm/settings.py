@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "contacts",
     "events",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
