@@ -135,3 +135,54 @@ class Access(models.Model):
 
     def __str__(self) -> str:
         return "access"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_object(self, object_type: str, object_id: object) -> AuditEventQuerySet:
+        """Events about one record ("contacts.contact", 42)."""
+        return self.filter(object_type=object_type, object_id=str(object_id))
+
+
+class AuditEvent(models.Model):
+    """Something done to data that a row's own history does not show.
+
+    Exports, merges, erasures, access reports, imports. Recorded with
+    `crm.audit.record_audit_event`. The summary never holds personal data (an
+    erasure must not leave the erased name behind in the log).
+    """
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export")
+        ACCESS_REPORT = "access_report", _("Access report")
+        MERGE = "merge", _("Merge")
+        ERASURE = "erasure", _("Erasure")
+        IMPORT = "import", _("Import")
+        ARCHIVE = "archive", _("Archive")
+        RESTORE = "restore", _("Restore")
+        BACKUP = "backup", _("Backup")
+        OTHER = "other", _("Other")
+
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=24, choices=Action.choices)
+    object_type = models.CharField(_("record type"), max_length=100, blank=True)
+    object_id = models.CharField(_("record"), max_length=64, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["object_type", "object_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type} {self.object_id}"
