@@ -228,7 +228,14 @@ def merge_view(request: HttpRequest, first: int, second: int) -> HttpResponse:
                 messages.success(request, _("Merged. The record kept is shown."))
                 return redirect(keep)
     rows = []
+    hidden = (
+        set()
+        if request.user.has_perm("crm.view_self_identification")
+        else {*merge.SELF_ID_GROUP, "gender", "age_band"}
+    )
     for name in merge.MERGEABLE_FIELDS:
+        if name in hidden:
+            continue
         field = Contact._meta.get_field(name)
         rows.append(
             {

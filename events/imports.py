@@ -43,6 +43,12 @@ class AttendanceImporter(ContactImporter):
             self._event_obj = Event.objects.get(pk=self.batch.event_pk or 0)
         return self._event_obj
 
+    def mapping_problems(self) -> list[str]:
+        problems = super().mapping_problems()
+        if not Event.objects.filter(pk=self.batch.event_pk or 0).exists():
+            problems.append(_("The event this sheet is for no longer exists."))
+        return problems
+
     def parse_extra(self, plan: RowPlan, name: str, value: Any) -> None:
         if name == "attendance_status":
             if status := _parse_status(value):

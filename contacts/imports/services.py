@@ -240,6 +240,9 @@ def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatc
         table = read_batch_table(batch)
         importer = _importer(batch, table)
         importer.user = committed_by or batch.created_by
+        problems = importer.mapping_problems()
+        if problems:
+            raise ImportBlocked(" ".join(problems))
         with transaction.atomic():
             plans = importer.plan()
             errors = [p for p in plans if p.action == ImportRow.Action.ERROR]

@@ -272,3 +272,19 @@ def test_roles_without_import_permission_cannot_upload_a_sign_in_sheet(
     )
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_a_sign_in_sheet_for_a_deleted_event_is_refused_not_a_server_error(
+    data_staff,
+):
+    event = EventFactory()
+    client = client_for(data_staff)
+    _upload(client, csv_bytes(PEOPLE), url=f"/events/{event.pk}/data/import/")
+    batch = ImportBatch.objects.get()
+    event.delete()
+    mapping = {f"col_{i}": batch.mapping[h] for i, h in enumerate(batch.headers)}
+    response = client.post(f"/data/imports/{batch.pk}/mapping/", mapping)
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "no longer exists" in batch.error
