@@ -73,7 +73,10 @@ class BulkCreateMixin:
 
 
 class EventViewSet(viewsets.ModelViewSet):
-    """Events. Organizers change only the events they organize."""
+    """Events. Organizers change only the events they organize.
+
+    Lists upcoming events unless asked for `when=past` or `when=all`, as the screen.
+    """
 
     serializer_class = EventSerializer
     filterset_class = EventFilter

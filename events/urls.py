@@ -27,6 +27,7 @@ urlpatterns = [
         checkin.attendance_remove,
         name="attendance-remove",
     ),
+    path("sign-ins-to-review/", checkin.pending_list, name="attendance-pending"),
     path(
         "attendance/<int:pk>/review/",
         checkin.pending_review,

@@ -18,7 +18,7 @@ from crm.models import Language
 from events import services
 from events.forms import CheckInForm, PendingReviewForm, WalkInForm
 from events.models import Attendance, Event
-from events.views.common import current_user
+from events.views.common import current_user, page_of, query_without_page
 from events.views.events import roster_context
 
 SEARCH_LIMIT = 15
@@ -200,6 +200,23 @@ def _display(contact: Contact, name: str, value: Any) -> tuple[str, str]:
     else:
         stored, submitted = str(getattr(contact, name, "") or ""), str(value)
     return stored or "—", submitted
+
+
+@login_required
+@permission_required("events.change_attendance", raise_exception=True)
+@permission_required("contacts.change_contact", raise_exception=True)
+def pending_list(request: HttpRequest) -> HttpResponse:
+    """Self sign-ins whose answers differ from what is stored, across events."""
+    rows = (
+        Attendance.objects.with_pending_changes()
+        .select_related("contact", "event")
+        .order_by("-updated_at", "-id")
+    )
+    return render(
+        request,
+        "events/pending_list.html",
+        {"page": page_of(request, rows), "query": query_without_page(request)},
+    )
 
 
 @login_required

@@ -428,3 +428,34 @@ def test_events_are_filtered_by_organizer(organizer, own_event, others_event):
         client_for(organizer).get(f"/events/?organizer={organizer.pk}").content.decode()
     )
     assert "Parent night" in body and "Someone else" not in body
+
+
+def test_sign_ins_to_review_are_listed_across_events(
+    organizer, own_event, others_event
+):
+    waiting = AttendanceFactory(
+        event=others_event, pending_changes={"zip_code": "98118"}
+    )
+    AttendanceFactory(event=own_event)
+    response = client_for(organizer).get("/events/sign-ins-to-review/")
+    assert [row.pk for row in response.context["page"]] == [waiting.pk]
+
+
+def test_leadership_may_not_list_sign_ins_to_review(leadership):
+    assert client_for(leadership).get("/events/sign-ins-to-review/").status_code == 403
+
+
+def test_follow_ups_can_start_from_a_roster_row_and_a_logged_outreach(
+    organizer, own_event
+):
+    from tests.factories import OutreachFactory
+
+    row = AttendanceFactory(event=own_event)
+    outreach = OutreachFactory(contact=row.contact)
+    client = client_for(organizer)
+    assert (
+        f"?attendance={row.pk}"
+        in client.get(f"/events/{own_event.pk}/").content.decode()
+    )
+    person_page = client.get(f"/people/{row.contact_id}/").content.decode()
+    assert f"?outreach={outreach.pk}" in person_page
