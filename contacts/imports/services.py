@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -22,7 +22,13 @@ from contacts.imports.engine import (
     restore_values,
 )
 from contacts.imports.fields import guess_mapping, synonyms_index
-from contacts.models import ColumnMapping, Contact, ImportBatch, ImportRow
+from contacts.models import (
+    ColumnMapping,
+    Contact,
+    ImportBatch,
+    ImportRow,
+    MergeRecord,
+)
 from contacts.services import update_contact
 from contacts.spreadsheets import SpreadsheetError, Table, read_table
 from crm.models import User
@@ -325,6 +331,14 @@ def undo_blockers(
     if not created:
         return []
     problems = []
+    merged = MergeRecord.objects.filter(
+        Q(kept_id__in=created) | Q(merged_id__in=created)
+    ).count()
+    if merged:
+        problems.append(
+            _("%(count)s merges since involved people this import created")
+            % {"count": merged}
+        )
     for rel in Contact._meta.related_objects:
         model = rel.related_model
         if rel.many_to_many or not isinstance(model, type):

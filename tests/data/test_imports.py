@@ -281,3 +281,13 @@ def test_preview_takes_the_same_queries_however_many_rows(
     with django_assert_max_num_queries(25) as large_queries:
         services.preview_batch(batch=large)
     assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
+
+
+def test_undo_is_refused_once_a_created_person_has_been_merged(data_staff):
+    from contacts.merge import merge_contacts
+
+    batch = imported(csv_bytes(PEOPLE), data_staff)
+    created = Contact.objects.get(email="ana@example.org")
+    merge_contacts(keep=ContactFactory(), duplicate=created, merged_by=data_staff)
+    with pytest.raises(ImportBlocked, match="merges since"):
+        services.undo_batch(batch=batch, undone_by=data_staff)
