@@ -209,6 +209,7 @@ class PublicSignInForm(forms.Form):
         label=_("Preferred language"),
         queryset=Language.objects.all(),
         required=False,
+        empty_label="—",
     )
     race_categories = forms.MultipleChoiceField(
         label=_("Race or ethnicity (optional, mark all that apply)"),
