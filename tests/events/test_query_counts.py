@@ -118,3 +118,34 @@ def test_the_person_page_does_not_grow_with_the_timeline(organizer):
     with CaptureQueriesContext(connection) as many:
         client.get(f"/people/{person.pk}/")
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/?when=all",
+        "/events/outreach/",
+        "/events/follow-ups/?status=open",
+        "/events/sign-ins-to-review/",
+    ],
+)
+def test_lists_do_not_grow_with_their_rows(organizer, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_rows():
+        event = EventFactory()
+        OutreachFactory(organizer=organizer)
+        FollowUpFactory(assigned_to=organizer, event=event)
+        AttendanceFactory(event=event, pending_changes={"zip_code": "98118"})
+
+    add_rows()
+    client = client_for(organizer)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(6):
+        add_rows()
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
