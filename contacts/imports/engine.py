@@ -25,10 +25,10 @@ from contacts.imports.fields import (
     CellError,
     FieldSpec,
     Vocabulary,
-    text,
+    parse_list,
 )
 from contacts.models import Contact, ImportBatch, ImportRow, Tag
-from contacts.spreadsheets import Table, column_letter
+from contacts.spreadsheets import Table
 from crm.models import User
 
 Action = ImportRow.Action
@@ -155,8 +155,6 @@ class ContactImporter:
         elif name == "race_groups":
             self._m2m(plan, name, vocab.many(vocab.groups, value, _("detailed groups")))
         elif name == "tags":
-            from contacts.imports.fields import parse_list
-
             names = [t[:64] for t in parse_list(value)]
             if names:
                 plan.values["tags"] = names
@@ -573,16 +571,10 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def describe_column(index: int, header: str) -> str:
-    letter = column_letter(index)
-    return f"{letter} ({header})" if header else letter
-
-
 __all__ = [
     "ContactImporter",
     "ImportBlocked",
     "RowPlan",
     "restore_values",
     "snapshot",
-    "text",
 ]
