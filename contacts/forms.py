@@ -87,6 +87,7 @@ class ContactForm(forms.ModelForm):
             "other_languages": forms.SelectMultiple(attrs={"size": 6}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {"first_name": {"required": _("Enter a first name.")}}
 
     def __init__(
         self, *args: Any, can_edit_self_id: bool = True, **kwargs: Any
