@@ -24,6 +24,7 @@ from reports.dashboard import engagement_table, table_payload
 from reports.forms import MetricsFilterForm, Period
 from reports.metrics.suppression import is_small, suppress_matrix
 from reports.models import Tabulation
+from reports.views_workbook import GrantWorkbookViewSet
 
 
 def _param(name: str, description: str, **kwargs: Any) -> OpenApiParameter:
@@ -276,3 +277,4 @@ class MetricsViewSet(viewsets.ViewSet):
 
 def register(router: BaseRouter) -> None:
     router.register("metrics", MetricsViewSet, basename="metrics")
+    router.register("reports", GrantWorkbookViewSet, basename="reports")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import views, views_workbook
 
 app_name = "reports"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("grants/new/", views.grant_create, name="grant-create"),
     path("grants/<int:pk>/", views.grant_detail, name="grant-detail"),
     path("grants/<int:pk>/edit/", views.grant_edit, name="grant-edit"),
+    path("grant-workbook/", views_workbook.grant_workbook, name="grant-workbook"),
 ]
