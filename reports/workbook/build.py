@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from typing import IO, Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
@@ -83,7 +84,9 @@ class GrantWorkbook:
 
     # ------------------------------------------------------------------ helpers
 
+    @cached_property
     def program_names(self) -> str:
+        """The grant's programs in words (one query, then remembered)."""
         grant = self.request.grant
         if grant is None:
             return _("all programs")
@@ -102,7 +105,7 @@ class GrantWorkbook:
             _("Filters: grant %(grant)s; programs counted: %(programs)s.")
             % {
                 "grant": str(req.grant) if req.grant else _("none"),
-                "programs": self.program_names(),
+                "programs": self.program_names,
             },
         ]
         if method:
@@ -150,7 +153,7 @@ class GrantWorkbook:
             (_("Period end"), req.end, ""),
             (_("Grant"), str(grant) if grant else _("None"), ""),
             (_("Funder"), grant.funder if grant else "", ""),
-            (_("Programs counted"), self.program_names(), ""),
+            (_("Programs counted"), self.program_names, ""),
             (_("Generated"), self.now, _("Pacific time")),
         ]
         figures = metrics.headline(self.filters).as_dict()
