@@ -476,7 +476,14 @@ class GrantWorkbook:
             ),
         )
         columns, rows = self.definitions()
-        writer.sheet(titles[7], columns, rows, notes=self.notes(titles[7]))
+        writer.sheet(
+            titles[7],
+            columns,
+            rows,
+            notes=self.notes(
+                titles[7], _("What each number in this workbook counts, and how.")
+            ),
+        )
         return writer.save_to_tempfile()
 
 

@@ -18,6 +18,8 @@ from reports.forms import MAX_PERIOD_DAYS
 from reports.metrics import Filters
 from reports.models import Grant
 
+BOOLEAN_WORDS = {"", "true", "false", "1", "0", "on", "off", "yes", "no"}
+
 
 @dataclass(frozen=True)
 class WorkbookRequest:
@@ -81,6 +83,14 @@ class GrantWorkbookForm(forms.Form):
         label=_("External (suppress small numbers for sharing outside)"),
         required=False,
     )
+
+    def clean_external(self) -> bool:
+        # A checkbox turns any text into True; an API client's typo must not
+        # silently pick a variant.
+        raw = str(self.data.get("external", "")).strip().lower()
+        if raw not in BOOLEAN_WORDS:
+            raise forms.ValidationError(_("Use true or false."))
+        return bool(self.cleaned_data.get("external"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

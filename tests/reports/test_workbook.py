@@ -151,6 +151,7 @@ def test_the_workbook_has_exactly_the_sheets_with_bold_frozen_filtered_headers()
         notes = " ".join(str(ws.cell(row=r, column=1).value) for r in range(1, top))
         assert "Period: 2026-03-01 to 2026-03-31" in notes, ws.title
         assert "Filters:" in notes and "internal variant" in notes, ws.title
+        assert "Method:" in notes, ws.title
 
 
 def test_cells_are_typed_never_numbers_or_dates_stored_as_text():

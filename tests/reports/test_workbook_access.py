@@ -136,6 +136,7 @@ def test_bad_input_on_the_page_is_a_clear_400_naming_the_field(
         ("start=2026-03-01", "end"),
         ("start=2026-03-31&end=2026-03-01", "end"),
         (f"{MARCH}&grant=999999", "grant"),
+        (f"{MARCH}&external=maybe", "external"),
     ],
 )
 def test_bad_input_to_the_api_is_a_400_naming_the_field(
