@@ -55,7 +55,7 @@ class WorkbookRequest:
 class GrantWorkbookForm(forms.Form):
     start = forms.DateField(
         label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Choose the first day of the period."),
             "invalid": _("Enter the first day as a date (YYYY-MM-DD)."),
@@ -63,7 +63,7 @@ class GrantWorkbookForm(forms.Form):
     )
     end = forms.DateField(
         label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Choose the last day of the period."),
             "invalid": _("Enter the last day as a date (YYYY-MM-DD)."),

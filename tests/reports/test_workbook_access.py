@@ -5,6 +5,7 @@ and the audit record each export leaves."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,16 @@ def test_leadership_sees_the_page_with_both_download_buttons(leadership: User):
     assert 'name="external" value="true"' in html
     assert 'name="external" value="false"' in html
     assert 'name="start"' in html and 'name="grant"' in html
+
+
+def test_the_page_fills_dates_as_browsers_read_them_in_any_language(
+    leadership: User,
+):
+    response = client_for(leadership).get(PAGE, HTTP_ACCEPT_LANGUAGE="es")
+
+    html = response.content.decode()
+    assert 'lang="es"' in html
+    assert re.search(r'name="end" value="\d{4}-\d\d-\d\d"', html)
 
 
 def test_the_dashboard_links_the_workbook_only_for_those_who_may_export(
