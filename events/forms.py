@@ -13,6 +13,29 @@ from contacts.normalize import normalize_email, normalize_phone
 from crm.models import Language, Program, Topic, User
 from events.models import Attendance, Event, FollowUp, Outreach
 
+# The largest id a database column can hold; asking for a bigger one is an error
+# in the database, so such a value is refused as a choice before the query.
+LARGEST_ID = 2**63 - 1
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """A many-records choice that refuses ids no table can hold, as invalid."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for pk in value or ():
+                try:
+                    number = int(pk)
+                except (TypeError, ValueError):
+                    continue  # the parent names it as not a valid value
+                if abs(number) > LARGEST_ID:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)  # type: ignore[misc]
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
@@ -67,6 +90,18 @@ class EventForm(forms.ModelForm):
             "focus_communities": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = dict.fromkeys(
+            (
+                "topics",
+                "languages_offered",
+                "interpretation_provided",
+                "host_organizations",
+                "organizers",
+                "focus_communities",
+                "ta_recipients",
+            ),
+            RecordsField,
+        )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,7 +165,7 @@ class WalkInForm(forms.Form):
         choices=Attendance.Role.choices,
         initial=Attendance.Role.PARTICIPANT,
     )
-    race_categories = forms.ModelMultipleChoiceField(
+    race_categories = RecordsField(
         label=_("Race/ethnicity (only if they tell you)"),
         queryset=RaceEthnicityCategory.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -318,7 +353,7 @@ class OutreachForm(forms.Form):
     program = forms.ModelChoiceField(
         label=_("Program"), queryset=Program.objects.active(), required=False
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = RecordsField(
         label=_("Topics"),
         queryset=Topic.objects.active(),
         required=False,
@@ -438,7 +473,7 @@ class CommentForm(forms.Form):
     one_per_line = forms.BooleanField(
         label=_("Each line is a separate comment"), required=False
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = RecordsField(
         label=_("Themes"),
         queryset=Topic.objects.none(),
         required=False,

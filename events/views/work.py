@@ -124,7 +124,8 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
 def outreach_bulk(request: HttpRequest) -> HttpResponse:
     """Log a call list: pick people with the people filters, one outcome per row."""
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("people") if i.isdigit()]
+        # Ids longer than any stored one are not people; skip before querying.
+        ids = [i for i in request.POST.getlist("people") if i.isdigit() and len(i) < 19]
         people = list(
             Contact.objects.active()
             .filter(pk__in=ids[:CALL_LIST_LIMIT])

@@ -459,3 +459,11 @@ def test_follow_ups_can_start_from_a_roster_row_and_a_logged_outreach(
     )
     person_page = client.get(f"/people/{row.contact_id}/").content.decode()
     assert f"?outreach={outreach.pk}" in person_page
+
+
+def test_an_impossible_record_number_is_refused_as_a_choice_not_a_crash(organizer):
+    response = client_for(organizer).post(
+        "/events/new/", event_data(topics=["99999999999999999999999"])
+    )
+    assert response.status_code == 200
+    assert "topics" in response.context["form"].errors
