@@ -52,6 +52,10 @@ migrations-check: install
 
 check: lint typecheck migrations-check test
 
+# Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium).
+e2e: install
+	$(BIN)/pytest -q -m e2e tests/e2e
+
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
