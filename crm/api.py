@@ -1,5 +1,67 @@
-"""The API router every app registers its viewsets on."""
+"""The API router every app registers its viewsets on, and what all serializers share."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
 
 router = DefaultRouter()
+
+# Dates before this are typing mistakes (0024 for 2024), and before standard time
+# zones their local offsets are not whole minutes, which clients cannot parse.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+
+
+class StrictInputMixin:
+    """Refuse write bodies naming unknown fields, and dates outside 1900-2200.
+
+    Without this a misspelt field ("emial") is dropped silently and the client
+    believes it was saved. Read-only fields sent back unchanged are ignored.
+    """
+
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [
+                            _("Unknown field. Known fields: %(known)s.")
+                            % {"known": ", ".join(self.fields)}
+                        ]
+                        for name in unknown
+                    }
+                )
+        values = super().to_internal_value(data)  # type: ignore[misc]
+        wrong = {
+            name: [
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            ]
+            for name, value in values.items()
+            if isinstance(value, dt.date)
+            and not EARLIEST_YEAR <= value.year <= LATEST_YEAR
+        }
+        if wrong:
+            raise serializers.ValidationError(wrong)
+        return values
+
+
+class AnnotatedCountField(serializers.IntegerField):
+    """A count the list queryset annotates; null where it was not (a new record)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        return getattr(instance, self.source, None)
