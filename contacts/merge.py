@@ -23,6 +23,7 @@ from contacts.models import (
     ImportRow,
     MergeRecord,
 )
+from crm.changes import engagement_of_people_changed
 from crm.models import User
 
 # Fields a person merging chooses between (the rest are bookkeeping).
@@ -293,6 +294,8 @@ def merge_contacts(
             )
         else:
             moved[key] = _move_foreign_key(model, rel.field.name, keep, duplicate)
+    # Moved in bulk, past model signals: tell derived counts (crm.changes).
+    engagement_of_people_changed([keep.pk, duplicate.pk])
 
     # 2. The person's own lists: combined, except self-identification.
     for field in Contact._meta.many_to_many:

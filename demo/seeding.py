@@ -43,6 +43,7 @@ from crm.reference.wa import (
 from crm.roles import STAFF_ROLES, Role
 from demo import profiles
 from events.models import Attendance, Comment, Event, FollowUp, Outreach
+from reports import summary
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 BATCH = 5000
@@ -252,6 +253,9 @@ def seed(
             FollowUp,
             Comment,
         )
+    # Rows went in past model signals: build the dashboard's summary from them.
+    if summary.enabled():
+        summary.rebuild()
     return report
 
 

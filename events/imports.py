@@ -24,6 +24,7 @@ from contacts.imports.fields import (
     parse_datetime,
 )
 from contacts.models import ImportBatch, ImportRow
+from crm.changes import attendance_changed
 from crm.models import User
 from events.models import Attendance, Event
 
@@ -113,6 +114,7 @@ class AttendanceImporter(ContactImporter):
             batch_size=1000,
             default_user=self.user,
         )
+        attendance_changed(attendance.pk for attendance in created)
         for (_plan, row), attendance in zip(wanted, created, strict=True):
             row.attendance_pk = attendance.pk
 

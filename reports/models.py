@@ -171,3 +171,11 @@ class GrantTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()}: {self.target}"
+
+
+# The engagement summary tables (reports.summary).
+from reports.summary.models import (  # noqa: E402, F401
+    SummaryBlock,
+    SummaryChange,
+    SummaryState,
+)

@@ -29,6 +29,7 @@ from contacts.imports.fields import (
 )
 from contacts.models import Contact, ImportBatch, ImportRow, Tag
 from contacts.spreadsheets import Table
+from crm.changes import people_changed
 from crm.models import User
 
 Action = ImportRow.Action
@@ -430,6 +431,7 @@ class ContactImporter:
                 for obj in m2m.get(name, [])
             ]
             through.objects.bulk_create(links, batch_size=CHUNK)
+        people_changed(contact.pk for contact in created)
         result = []
         for plan, contact in zip(plans, created, strict=True):
             plan.contact = contact

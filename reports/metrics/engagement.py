@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Contact
 from crm.models import County, Language, Program
 from events.models import Attendance, Event
-from reports.metrics import race
+from reports.metrics import fast, race
 from reports.metrics.filters import (
     Filters,
     attendance_records,
@@ -98,7 +98,9 @@ class Headline:
 
 
 def headline(f: Filters) -> Headline:
-    """The headline figures (three queries)."""
+    """The headline figures (three queries, or from the engagement summary)."""
+    if fast.covers(f):
+        return fast.headline(f)  # type: ignore[no-any-return]
     engaged = engaged_people(f).count()
     pair = Concat(
         Cast("event_id", CharField()), Value("-"), Cast("contact_id", CharField())
@@ -290,20 +292,23 @@ def breakdown(f: Filters, by: str, method: str = Tabulation.SINGLE.value) -> Tab
     if method not in Tabulation.values:
         raise ValueError(f"Unknown tabulation method: {method}")
     counts: dict[str, tuple[int, int]]
-    if by in PERSON_DIMENSIONS:
-        people = engaged_with_checkins(f)
-        grouped = (
-            people.annotate(k=_person_key(by, method))
-            .values("k")
-            .annotate(n=Count("pk", distinct=True), a=Sum("checkins"))
-            .order_by()
-        )
-        counts = {str(r["k"]): (r["n"], r["a"] or 0) for r in grouped}
+    if fast.covers(f, by):
+        counts, total_people, total_attendance = fast.breakdown_counts(f, by, method)
     else:
-        counts = _record_counts(f, by)
-    totals = engaged_with_checkins(f).aggregate(n=Count("pk"), a=Sum("checkins"))
-    total_people = totals["n"]
-    total_attendance = totals["a"] or 0
+        if by in PERSON_DIMENSIONS:
+            people = engaged_with_checkins(f)
+            grouped = (
+                people.annotate(k=_person_key(by, method))
+                .values("k")
+                .annotate(n=Count("pk", distinct=True), a=Sum("checkins"))
+                .order_by()
+            )
+            counts = {str(r["k"]): (r["n"], r["a"] or 0) for r in grouped}
+        else:
+            counts = _record_counts(f, by)
+        totals = engaged_with_checkins(f).aggregate(n=Count("pk"), a=Sum("checkins"))
+        total_people = totals["n"]
+        total_attendance = totals["a"] or 0
     rows = []
     for key, label in _labels(by, set(counts), f, method):
         n, a = counts.get(key, (0, 0))

@@ -37,8 +37,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
 from events.models import Attendance, Event, Outreach
-from reports.metrics import race
-from reports.metrics.filters import months_before, start_of_day
+from reports.metrics import fast, race
+from reports.metrics.filters import Filters, months_before, start_of_day
 from reports.models import Tabulation
 
 KNOWN, REACHED, PARTICIPANT, REGULAR, LEADER = (
@@ -155,7 +155,10 @@ class LadderSnapshot:
 def ladder_snapshot(
     on: dt.date, *, county: int | None = None, community: str = ""
 ) -> LadderSnapshot:
-    """People per rung as of the end of a day (one query)."""
+    """People per rung as of the end of a day (one query, or the summary)."""
+    if fast.covers(Filters(start=on, end=on, county=county, community=community)):
+        counts = fast.ladder_counts(on, county, community)
+        return LadderSnapshot(on=on, counts=counts, total=sum(counts.values()))
     rows = (
         ladder_people(county, community)
         .annotate(rung=rung_expression(on))
@@ -191,6 +194,13 @@ def ladder_by_community(
     county: int | None = None,
 ) -> LadderByCommunity:
     """People per rung per community, with the unknown buckets (two queries)."""
+    if fast.covers(Filters(start=on, end=on, county=county)):
+        return LadderByCommunity(
+            on=on,
+            method=method,
+            communities=race.race_row_order(method, race.category_labels()),
+            counts=fast.ladder_by_community_counts(on, method, county),
+        )
     rows = (
         ladder_people(county)
         .annotate(rung=rung_expression(on), k=race.race_key(method))
@@ -247,6 +257,12 @@ def ladder_movement(
     start: dt.date, end: dt.date, *, county: int | None = None, community: str = ""
 ) -> LadderMovement:
     """How many people moved from rung to rung between two days (one query)."""
+    if fast.covers(Filters(start=start, end=end, county=county, community=community)):
+        return LadderMovement(
+            start=start,
+            end=end,
+            counts=fast.ladder_movement_counts(start, end, county, community),
+        )
     rows = (
         ladder_people(county, community)
         .annotate(a=rung_expression(start), b=rung_expression(end))

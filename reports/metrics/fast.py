@@ -1,0 +1,383 @@
+"""The same counts as the live engine, from the engagement summary (reports.summary).
+
+Each function returns exactly what its live twin in engagement.py or ladder.py
+returns for the same filters (tests/summary prove it). They cover every
+filter except organizer, and every breakdown except detailed groups and
+organizer; `covers(f, by)` says whether a request can be answered here.
+
+A unique count over a run of days is a scatter of person ids into a boolean
+array; records are kept sorted by day so a period is one slice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from contacts.models import RaceEthnicityCategory
+from crm.models import County, Language
+from reports.metrics import race
+from reports.metrics.filters import Filters, months_before
+from reports.models import Tabulation
+from reports.summary import store
+from reports.summary.store import ATTENDANCE, EVENT, LEADER, OUTREACH, PERSON
+
+FAST_DIMENSIONS = (
+    "race_ethnicity",
+    "county",
+    "legislative_district",
+    "language",
+    "program",
+    "event_kind",
+    "month",
+    "quarter",
+)
+NONE_KEY = "none"
+OUTREACH_KEY = "outreach"
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+# Rung codes, in ladder order after "not known".
+RUNG_CODES = ("not_known", "known", "reached", "participant", "regular", "leader")
+
+
+def covers(f: Filters, by: str | None = None) -> bool:
+    """Whether the summary can answer this request (and is in use)."""
+    if f.organizer:
+        return False
+    if by is not None and by not in FAST_DIMENSIONS:
+        return False
+    return store.use_summary()
+
+
+@dataclass
+class _Arrays:
+    people: np.ndarray
+    events: np.ndarray
+    # Check-ins at counted (not cancelled) events, sorted by the event's day.
+    a_day: np.ndarray
+    a_contact: np.ndarray
+    a_event: np.ndarray
+    a_leader: np.ndarray
+    # Outreach that reached the person, sorted by day.
+    o_day: np.ndarray
+    o_contact: np.ndarray
+    o_program: np.ndarray
+    o_organizer: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.people)
+
+
+_lock = threading.Lock()
+_cached: tuple[Any, _Arrays] | None = None
+
+
+def _arrays() -> _Arrays:
+    global _cached
+    stores = store.load()
+    key = store.generation()
+    with _lock:
+        if _cached is not None and _cached[0] == key:
+            return _cached[1]
+        people, events = stores[PERSON], stores[EVENT]
+        att = stores[ATTENDANCE]
+        idx = np.flatnonzero(att["flags"] & store.ATTENDED)
+        ev = att["event"][idx].astype(np.int64)
+        contact = att["contact"][idx].astype(np.int64)
+        ok = (ev < len(events)) & (contact < len(people))
+        idx, ev, contact = idx[ok], ev[ok], contact[ok]
+        counted = events["counted"][ev] == 1
+        idx, ev, contact = idx[counted], ev[counted], contact[counted]
+        day = events["day"][ev]
+        order = np.argsort(day, kind="stable")
+        out = stores[OUTREACH]
+        oidx = np.flatnonzero(out["reached"])
+        oidx = oidx[out["contact"][oidx] < len(people)]
+        oday = out["day"][oidx]
+        oorder = np.argsort(oday, kind="stable")
+        oidx = oidx[oorder]
+        arrays = _Arrays(
+            people=people,
+            events=events,
+            a_day=day[order],
+            a_contact=contact[order],
+            a_event=ev[order],
+            a_leader=(att["flags"][idx][order] & LEADER) != 0,
+            o_day=out["day"][oidx],
+            o_contact=out["contact"][oidx].astype(np.int64),
+            o_program=out["program"][oidx],
+            o_organizer=out["organizer"][oidx],
+        )
+        _cached = (key, arrays)
+        return arrays
+
+
+def _category_bits() -> dict[str, int]:
+    return dict(RaceEthnicityCategory.objects.values_list("code", "pk"))
+
+
+def _people_mask(
+    arrays: _Arrays, county: int | None, community: str, bits: dict[str, int] | None
+) -> np.ndarray:
+    people = arrays.people
+    mask = people["active"] == 1
+    if county:
+        mask &= people["county"] == county
+    if community:
+        bit = (bits or _category_bits()).get(community)
+        if bit is None:
+            return np.zeros(arrays.n, dtype=bool)
+        mask &= (people["cats"] & np.uint32(1 << bit)) != 0
+    return mask
+
+
+@dataclass
+class _Selection:
+    """The check-ins and reached outreach a Filters selects."""
+
+    a_contact: np.ndarray
+    a_event: np.ndarray
+    a_day: np.ndarray
+    o_contact: np.ndarray
+    o_day: np.ndarray
+    o_program: np.ndarray
+
+
+def _select(arrays: _Arrays, f: Filters) -> _Selection:
+    lo, hi = f.start.toordinal(), f.end.toordinal()
+    mask = _people_mask(arrays, f.county, f.community, None)
+    i0, i1 = np.searchsorted(arrays.a_day, [lo, hi + 1])
+    contact = arrays.a_contact[i0:i1]
+    event = arrays.a_event[i0:i1]
+    keep = mask[contact]
+    if f.programs:
+        keep &= np.isin(arrays.events["program"][event], list(f.programs))
+    if f.event_kind:
+        keep &= arrays.events["kind"][event] == store.KIND_CODES.get(f.event_kind, -1)
+    j0, j1 = np.searchsorted(arrays.o_day, [lo, hi + 1])
+    o_contact = arrays.o_contact[j0:j1]
+    o_keep = mask[o_contact]
+    if f.programs:
+        o_keep &= np.isin(arrays.o_program[j0:j1], list(f.programs))
+    if f.event_kind:
+        o_keep[:] = False  # outreach happens outside events
+    return _Selection(
+        a_contact=contact[keep],
+        a_event=event[keep],
+        a_day=arrays.a_day[i0:i1][keep],
+        o_contact=o_contact[o_keep],
+        o_day=arrays.o_day[j0:j1][o_keep],
+        o_program=arrays.o_program[j0:j1][o_keep],
+    )
+
+
+def _unique(n: int, *ids: np.ndarray) -> np.ndarray:
+    seen = np.zeros(n, dtype=bool)
+    for part in ids:
+        seen[part] = True
+    return seen
+
+
+def headline(f: Filters) -> Any:
+    """The figures of engagement.headline, from the summary."""
+    from reports.metrics.engagement import Headline
+
+    arrays = _arrays()
+    s = _select(arrays, f)
+    events = np.zeros(len(arrays.events), dtype=bool)
+    events[s.a_event] = True
+    return Headline(
+        engaged_people=int(_unique(arrays.n, s.a_contact, s.o_contact).sum()),
+        attendance=len(s.a_contact),
+        # One Attendance per person per event: attendees equal check-ins.
+        attendees=len(s.a_contact),
+        unique_attendees=int(_unique(arrays.n, s.a_contact).sum()),
+        people_reached=int(_unique(arrays.n, s.o_contact).sum()),
+        events=int(events.sum()),
+    )
+
+
+def _race_buckets(
+    people: np.ndarray, idx: np.ndarray, method: str, bits: dict[str, int]
+) -> list[tuple[str, np.ndarray]]:
+    """(key, positions into idx) of every race/ethnicity bucket."""
+    status = people["status"][idx]
+    cats = people["cats"][idx]
+    reported = status == store.STATUS_CODES[race.REPORTED]
+    out: list[tuple[str, np.ndarray]] = []
+    for status_code, value in store.STATUS_VALUES.items():
+        if value != race.REPORTED:
+            out.append((value, np.flatnonzero(status == status_code)))
+    none_chosen = reported & (cats == 0)
+    out.append((race.WRITE_IN_ONLY, np.flatnonzero(none_chosen)))
+    chosen = reported & (cats != 0)
+    if method == Tabulation.SINGLE:
+        hispanic_bit = bits.get(race.HISPANIC)
+        hispanic = (
+            chosen & ((cats & np.uint32(1 << hispanic_bit)) != 0)
+            if hispanic_bit is not None
+            else np.zeros(len(idx), dtype=bool)
+        )
+        several = chosen & ~hispanic & (np.bitwise_count(cats) >= 2)
+        single = chosen & ~hispanic & ~several
+        out.append((race.HISPANIC, np.flatnonzero(hispanic)))
+        out.append((race.TWO_OR_MORE, np.flatnonzero(several)))
+        for code, bit in bits.items():
+            if code == race.HISPANIC:
+                continue
+            out.append((code, np.flatnonzero(single & (cats == np.uint32(1 << bit)))))
+    else:
+        for code, bit in bits.items():
+            out.append(
+                (code, np.flatnonzero(chosen & ((cats & np.uint32(1 << bit)) != 0)))
+            )
+    return out
+
+
+def _person_counts(
+    arrays: _Arrays, engaged: np.ndarray, checkins: np.ndarray, by: str, method: str
+) -> dict[str, tuple[int, int]]:
+    people = arrays.people
+    idx = np.flatnonzero(engaged)
+    weights = checkins[idx]
+    counts: dict[str, tuple[int, int]] = {}
+    if by == "race_ethnicity":
+        for key, where in _race_buckets(people, idx, method, _category_bits()):
+            if len(where):
+                counts[key] = (len(where), int(weights[where].sum()))
+        return counts
+    field = {"county": "county", "language": "language"}.get(
+        by, "district" if by == "legislative_district" else ""
+    )
+    keys = people[field][idx].astype(np.int64)
+    n = np.bincount(keys)
+    a = np.bincount(keys, weights=weights)
+    if by == "county":
+        names = dict(County.objects.values_list("pk", "code"))
+    elif by == "language":
+        names = dict(Language.objects.values_list("pk", "code"))
+    else:
+        names = {k: str(k) for k in range(1, len(n))}
+    for value in np.flatnonzero(n):
+        key = NONE_KEY if value == 0 else names.get(int(value), NONE_KEY)
+        old = counts.get(key, (0, 0))
+        counts[key] = (old[0] + int(n[value]), old[1] + int(a[value]))
+    return counts
+
+
+def _month_of(days: np.ndarray) -> np.ndarray:
+    months = (days.astype(np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
+    index = months.astype("datetime64[M]").astype(np.int64)
+    return (index // 12 + 1970) * 100 + index % 12 + 1
+
+
+def _record_keys(arrays: _Arrays, s: _Selection, by: str) -> tuple[Any, Any, Any]:
+    """(keys of check-ins, keys of outreach, key -> label key)."""
+    if by in ("month", "quarter"):
+        a, o = _month_of(s.a_day), _month_of(s.o_day)
+        if by == "quarter":
+            a = (a // 100) * 10 + ((a % 100) - 1) // 3 + 1
+            o = (o // 100) * 10 + ((o % 100) - 1) // 3 + 1
+        return a, o, str
+    if by == "program":
+        a = arrays.events["program"][s.a_event].astype(np.int64)
+        return a, s.o_program.astype(np.int64), lambda k: NONE_KEY if k == 0 else str(k)
+    # event_kind: outreach has its own key
+    a = arrays.events["kind"][s.a_event].astype(np.int64)
+    o = np.full(len(s.o_contact), -1, dtype=np.int64)
+    return a, o, lambda k: OUTREACH_KEY if k == -1 else store.KIND_VALUES[k]
+
+
+def _record_counts(
+    arrays: _Arrays, s: _Selection, by: str
+) -> dict[str, tuple[int, int]]:
+    a_keys, o_keys, label = _record_keys(arrays, s, by)
+    counts: dict[str, tuple[int, int]] = {}
+    for value in np.union1d(np.unique(a_keys), np.unique(o_keys)):
+        in_a = a_keys == value
+        people = _unique(arrays.n, s.a_contact[in_a], s.o_contact[o_keys == value])
+        counts[label(int(value))] = (int(people.sum()), int(in_a.sum()))
+    return counts
+
+
+def breakdown_counts(
+    f: Filters, by: str, method: str
+) -> tuple[dict[str, tuple[int, int]], int, int]:
+    """({key: (people, check-ins)}, engaged people, their check-ins)."""
+    arrays = _arrays()
+    s = _select(arrays, f)
+    engaged = _unique(arrays.n, s.a_contact, s.o_contact)
+    total_people = int(engaged.sum())
+    total_attendance = len(s.a_contact)
+    if by in ("program", "event_kind", "month", "quarter"):
+        return _record_counts(arrays, s, by), total_people, total_attendance
+    checkins = np.bincount(s.a_contact, minlength=arrays.n)
+    counts = _person_counts(arrays, engaged, checkins, by, method)
+    return counts, total_people, total_attendance
+
+
+# Ladder ---------------------------------------------------------------------
+
+
+def _rungs(arrays: _Arrays, on: dt.date) -> np.ndarray:
+    """Each person's rung code (index into RUNG_CODES) as of the end of `on`."""
+    from reports.metrics import ladder
+
+    lo = (months_before(on, ladder.window_months()) + dt.timedelta(days=1)).toordinal()
+    hi = on.toordinal()
+    i0, i1 = np.searchsorted(arrays.a_day, [lo, hi + 1])
+    contact = arrays.a_contact[i0:i1]
+    attended = np.bincount(contact, minlength=arrays.n)
+    led = _unique(arrays.n, contact[arrays.a_leader[i0:i1]])
+    j0, j1 = np.searchsorted(arrays.o_day, [lo, hi + 1])
+    reached = _unique(arrays.n, arrays.o_contact[j0:j1])
+    created = arrays.people["created"]
+    known = (created > 0) & (created <= hi)
+    rung = np.where(known, 1, 0).astype(np.int8)
+    rung[reached] = 2
+    rung[attended >= ladder.participant_min()] = 3
+    rung[attended >= ladder.regular_min()] = 4
+    rung[led] = 5
+    return rung
+
+
+def ladder_counts(on: dt.date, county: int | None, community: str) -> dict[str, int]:
+    arrays = _arrays()
+    people = _people_mask(arrays, county, community, None)
+    n = np.bincount(_rungs(arrays, on)[people], minlength=len(RUNG_CODES))
+    return {RUNG_CODES[i]: int(n[i]) for i in range(1, len(RUNG_CODES))}
+
+
+def ladder_by_community_counts(
+    on: dt.date, method: str, county: int | None
+) -> dict[tuple[str, str], int]:
+    arrays = _arrays()
+    idx = np.flatnonzero(_people_mask(arrays, county, "", None))
+    rungs = _rungs(arrays, on)[idx]
+    counts: dict[tuple[str, str], int] = {}
+    for key, where in _race_buckets(arrays.people, idx, method, _category_bits()):
+        n = np.bincount(rungs[where], minlength=len(RUNG_CODES))
+        for i in range(1, len(RUNG_CODES)):
+            if n[i]:
+                counts[(key, RUNG_CODES[i])] = int(n[i])
+    return counts
+
+
+def ladder_movement_counts(
+    start: dt.date, end: dt.date, county: int | None, community: str
+) -> dict[tuple[str, str], int]:
+    arrays = _arrays()
+    people = _people_mask(arrays, county, community, None)
+    a = _rungs(arrays, start)[people].astype(np.int64)
+    b = _rungs(arrays, end)[people].astype(np.int64)
+    size = len(RUNG_CODES)
+    n = np.bincount(a * size + b, minlength=size * size)
+    return {
+        (RUNG_CODES[i // size], RUNG_CODES[i % size]): int(n[i])
+        for i in np.flatnonzero(n)
+    }
