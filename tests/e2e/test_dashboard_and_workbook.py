@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from django.utils import timezone
@@ -75,7 +74,7 @@ def test_leadership_change_the_period_and_a_filter_then_download_the_workbook(
         page.get_by_role("button", name="Download internal workbook").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    workbook = load_workbook(download.path())
     assert len(workbook.sheetnames) > 3
 
     export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
