@@ -28,6 +28,7 @@ from contacts.serializers import (
     RaceEthnicityGroupSerializer,
     RelationshipSerializer,
 )
+from crm.pagination import CursorPagination
 from crm.permissions import RolePermissions
 
 
@@ -48,6 +49,7 @@ class ContactViewSet(
 
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
+    pagination_class = CursorPagination
     permission_classes = [RolePermissions]
     ordering_fields = ["last_name", "first_name", "created_at", "id"]
     queryset = Contact.objects.none()

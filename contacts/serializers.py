@@ -17,10 +17,11 @@ from contacts.models import (
     Tag,
 )
 from contacts.normalize import normalize_email, normalize_phone
+from crm.api import StrictInputMixin
 from crm.models import County, Language
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A person; self-identification only for those allowed to see it."""
 
     county = serializers.SlugRelatedField(
@@ -155,7 +156,7 @@ class ContactSerializer(serializers.ModelSerializer):
         )
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(StrictInputMixin, serializers.ModelSerializer):
     county = serializers.SlugRelatedField(
         slug_field="code",
         queryset=County.objects.all(),
@@ -187,7 +188,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         return normalize_phone(value)
 
 
-class AffiliationSerializer(serializers.ModelSerializer):
+class AffiliationSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Affiliation
         fields = ["id", "contact", "organization", "title", "start_date", "end_date"]
@@ -202,7 +203,7 @@ class AffiliationSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RelationshipSerializer(serializers.ModelSerializer):
+class RelationshipSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Relationship
         fields = ["id", "from_contact", "kind", "to_contact"]
@@ -217,7 +218,7 @@ class RelationshipSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class RaceEthnicityGroupSerializer(serializers.ModelSerializer):
+class RaceEthnicityGroupSerializer(StrictInputMixin, serializers.ModelSerializer):
     category: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -227,7 +228,7 @@ class RaceEthnicityGroupSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "category", "cedars_code", "is_active"]
 
 
-class RaceEthnicityCategorySerializer(serializers.ModelSerializer):
+class RaceEthnicityCategorySerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = RaceEthnicityCategory
         fields = ["id", "code", "name", "description"]

@@ -17,6 +17,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
 from crm.models import Program, Topic
+from crm.pagination import CursorPagination
 from crm.permissions import RolePermissions
 from events import services
 from events.filters import (
@@ -107,6 +108,7 @@ class EventViewSet(viewsets.ModelViewSet):
 class AttendanceViewSet(BulkCreateMixin, viewsets.ModelViewSet):
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilter
+    pagination_class = CursorPagination
     permission_classes = [RolePermissions]
     queryset = Attendance.objects.none()
 
@@ -117,6 +119,7 @@ class AttendanceViewSet(BulkCreateMixin, viewsets.ModelViewSet):
 class OutreachViewSet(BulkCreateMixin, viewsets.ModelViewSet):
     serializer_class = OutreachSerializer
     filterset_class = OutreachFilter
+    pagination_class = CursorPagination
     permission_classes = [RolePermissions]
     queryset = Outreach.objects.none()
 
@@ -127,6 +130,7 @@ class OutreachViewSet(BulkCreateMixin, viewsets.ModelViewSet):
 class FollowUpViewSet(viewsets.ModelViewSet):
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilter
+    pagination_class = CursorPagination
     permission_classes = [RolePermissions]
     queryset = FollowUp.objects.none()
 
@@ -137,6 +141,7 @@ class FollowUpViewSet(viewsets.ModelViewSet):
 class CommentViewSet(viewsets.ModelViewSet):
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
+    pagination_class = CursorPagination
     permission_classes = [RolePermissions]
     queryset = Comment.objects.none()
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from contacts.models import Contact, RaceEthnicityCategory
+from crm.api import AnnotatedCountField, StrictInputMixin
 from crm.models import County, Language, Program, Topic
 from events import services
 from events.models import Attendance, Comment, Event, FollowUp, Outreach
@@ -16,7 +17,7 @@ def _user(serializer: serializers.BaseSerializer[Any]) -> Any:
     return getattr(request, "user", None)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(StrictInputMixin, serializers.ModelSerializer):
     county = serializers.SlugRelatedField(
         slug_field="code",
         queryset=County.objects.all(),
@@ -39,7 +40,7 @@ class EventSerializer(serializers.ModelSerializer):
         required=False,
         help_text="The version you read; an older one is refused with 409.",
     )
-    attendee_count = serializers.IntegerField(read_only=True, required=False)
+    attendee_count = AnnotatedCountField()
 
     class Meta:
         model = Event
@@ -101,7 +102,7 @@ class EventSerializer(serializers.ModelSerializer):
         )
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(StrictInputMixin, serializers.ModelSerializer):
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=Attendance.Source.choices, default=Attendance.Source.API
     )
@@ -145,7 +146,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         return attendance
 
 
-class OutreachSerializer(serializers.ModelSerializer):
+class OutreachSerializer(StrictInputMixin, serializers.ModelSerializer):
     contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.active())
     organizer: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True
@@ -183,7 +184,7 @@ class OutreachSerializer(serializers.ModelSerializer):
         return services.update_outreach(outreach=instance, changes=validated_data)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = FollowUp
         fields = [
@@ -213,7 +214,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return services.update_follow_up(follow_up=instance, changes=validated_data)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(StrictInputMixin, serializers.ModelSerializer):
     language = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Language.objects.all(),
@@ -238,13 +239,13 @@ class CommentSerializer(serializers.ModelSerializer):
         return comment
 
 
-class ProgramSerializer(serializers.ModelSerializer):
+class ProgramSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Program
         fields = ["id", "name", "description", "starts_on", "ends_on", "is_archived"]
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(StrictInputMixin, serializers.ModelSerializer):
     class Meta:
         model = Topic
         fields = [

@@ -11,19 +11,23 @@ from typing import Any
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from django.db.models import QuerySet
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from crm.filters import refuse_unknown_parameters
+from crm.permissions import RolePermissions
 from events.models import Event
 from reports import metrics
 from reports.dashboard import engagement_table, table_payload
 from reports.forms import MetricsFilterForm, Period
 from reports.metrics.suppression import is_small, suppress_matrix
-from reports.models import Tabulation
+from reports.models import Grant, PopulationBaseline, Tabulation
+from reports.serializers import GrantSerializer, PopulationBaselineSerializer
 from reports.views_workbook import GrantWorkbookViewSet
 
 
@@ -103,8 +107,9 @@ ENGAGEMENT = inline_serializer(
 )
 
 
-def _parse(request: Request) -> MetricsFilterForm:
+def _parse(request: Request, *extra: str) -> MetricsFilterForm:
     form = MetricsFilterForm(request.query_params)
+    refuse_unknown_parameters(request, [*form.fields, *extra])
     if not form.is_valid():
         raise ValidationError(
             {
@@ -187,11 +192,6 @@ class MetricsViewSet(viewsets.ViewSet):
         parameters=[
             *FILTER_PARAMETERS,
             METHOD_PARAMETER,
-            _param(
-                "since",
-                "Start day for movement between two dates.",
-                type=OpenApiTypes.DATE,
-            ),
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -251,6 +251,7 @@ class MetricsViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"], url_path="grant-progress")
     def grant_progress(self, request: Request) -> Response:
         """Every grant target's progress today and whether it is on track."""
+        refuse_unknown_parameters(request, ())
         today = timezone.localdate()
         grants = metrics.grants_for_progress()
         progress = metrics.grant_progress(grants, today)
@@ -275,6 +276,44 @@ class MetricsViewSet(viewsets.ViewSet):
         )
 
 
+class PopulationBaselineViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Population baselines with their figures; create one as an import does.
+
+    Baselines are not edited: import a corrected one and compare against it.
+    """
+
+    serializer_class = PopulationBaselineSerializer
+    permission_classes = [RolePermissions]
+    filterset_fields = ["level", "method", "year"]
+    ordering_fields = ["year", "name", "id"]
+    queryset = PopulationBaseline.objects.none()
+
+    def get_queryset(self) -> QuerySet[PopulationBaseline]:
+        return PopulationBaseline.objects.latest_first().prefetch_related("figures")
+
+
+class GrantViewSet(viewsets.ReadOnlyModelViewSet):
+    """Grants with their targets (edited on the Grants screen); progress is at
+    `/metrics/grant-progress/`."""
+
+    serializer_class = GrantSerializer
+    permission_classes = [RolePermissions]
+    ordering_fields = ["ends_on", "starts_on", "name", "id"]
+    queryset = Grant.objects.none()
+
+    def get_queryset(self) -> QuerySet[Grant]:
+        return Grant.objects.order_by("-ends_on", "name", "id").prefetch_related(
+            "programs", "targets__county", "targets__community"
+        )
+
+
 def register(router: BaseRouter) -> None:
+    router.register("baselines", PopulationBaselineViewSet, basename="baseline")
+    router.register("grants", GrantViewSet, basename="grant")
     router.register("metrics", MetricsViewSet, basename="metrics")
     router.register("reports", GrantWorkbookViewSet, basename="reports")

@@ -242,6 +242,10 @@ API: dict[str, Api] = {
     "metrics-ladder": Api({"get": ("crm.view_dashboard",)}),
     "metrics-grant-progress": Api({"get": ("crm.view_dashboard",)}),
     "reports-grant-workbook": Api({"get": ("crm.export_reports",)}),
+    "baseline-list": crud("reports", "populationbaseline"),
+    "baseline-detail": Api({"get": ("reports.view_populationbaseline",)}, "baseline"),
+    "grant-list": Api({"get": ("reports.view_grant",)}),
+    "grant-detail": Api({"get": ("reports.view_grant",)}, "grant"),
 }
 
 # Django's admin has its own gate (staff flag, then each model permission);
