@@ -16,6 +16,7 @@ from contacts.models import (
 )
 from contacts.normalize import normalize_email, normalize_phone
 from contacts.services import SELF_ID_FIELDS
+from crm.forms import RecordField, bounded_formfield
 from crm.models import Language, User
 
 
@@ -38,6 +39,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
+        formfield_callback = bounded_formfield
         fields = [
             "first_name",
             "last_name",
@@ -153,6 +155,7 @@ class ContactForm(forms.ModelForm):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "kind",
@@ -177,6 +180,7 @@ class OrganizationForm(forms.ModelForm):
 class AffiliationForm(forms.ModelForm):
     class Meta:
         model = Affiliation
+        formfield_callback = bounded_formfield
         fields = ["organization", "title", "start_date", "end_date"]
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
@@ -195,6 +199,7 @@ class AffiliationForm(forms.ModelForm):
 class RelationshipForm(forms.ModelForm):
     class Meta:
         model = Relationship
+        formfield_callback = bounded_formfield
         fields = ["kind", "to_contact"]
         labels = {"to_contact": _("Other person")}
 
@@ -202,7 +207,7 @@ class RelationshipForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.from_contact = from_contact
         # A number field keeps the page fast however many people there are.
-        self.fields["to_contact"] = forms.ModelChoiceField(
+        self.fields["to_contact"] = RecordField(
             queryset=Contact.objects.active().exclude(pk=from_contact.pk),
             widget=forms.NumberInput,
             label=_("Other person's record number"),

@@ -10,33 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from contacts.forms import DateInput, set_choices
 from contacts.models import Contact, Organization, RaceEthnicityCategory
 from contacts.normalize import normalize_email, normalize_phone
+from crm.forms import RecordsField, bounded_formfield
 from crm.models import Language, Program, Topic, User
 from events.models import Attendance, Event, FollowUp, Outreach
 
+
 # The largest id a database column can hold; asking for a bigger one is an error
 # in the database, so such a value is refused as a choice before the query.
-LARGEST_ID = 2**63 - 1
-
-
-class RecordsField(forms.ModelMultipleChoiceField):
-    """A many-records choice that refuses ids no table can hold, as invalid."""
-
-    def _check_values(self, value: Any) -> Any:
-        if self.to_field_name is None:
-            for pk in value or ():
-                try:
-                    number = int(pk)
-                except (TypeError, ValueError):
-                    continue  # the parent names it as not a valid value
-                if abs(number) > LARGEST_ID:
-                    raise ValidationError(
-                        self.error_messages["invalid_pk_value"],
-                        code="invalid_pk_value",
-                        params={"pk": pk},
-                    )
-        return super()._check_values(value)  # type: ignore[misc]
-
-
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -51,6 +31,7 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "kind",
@@ -439,6 +420,7 @@ class BulkOutreachForm(forms.Form):
 class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "assigned_to",
@@ -517,6 +499,7 @@ class SummaryForm(forms.Form):
 class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
+        formfield_callback = bounded_formfield
         fields = ["name", "description", "starts_on", "ends_on"]
         widgets = {
             "starts_on": DateInput,
@@ -535,6 +518,7 @@ class ProgramForm(forms.ModelForm):
 class TopicForm(forms.ModelForm):
     class Meta:
         model = Topic
+        formfield_callback = bounded_formfield
         fields = ["kind", "name", "bill_number", "legislative_session", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
