@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
@@ -20,14 +21,23 @@ Getter = Callable[[Contact], Any]
 
 def _names(related: str) -> Getter:
     def get(contact: Contact) -> str:
-        return "; ".join(str(obj) for obj in getattr(contact, related).all())
+        # contact_rows loads the lists a chunk at a time (see _load_lists).
+        lists = getattr(contact, "_export_lists", None)
+        objects = lists[related] if lists else getattr(contact, related).all()
+        return "; ".join(str(obj) for obj in objects)
 
+    get.related = related  # type: ignore[attr-defined]
     return get
 
 
 def _display(name: str) -> Getter:
+    # Choice labels translated once per export, not once per row.
+    field = Contact._meta.get_field(name)
+    labels = {value: str(label) for value, label in field.flatchoices}  # type: ignore[union-attr]
+
     def get(contact: Contact) -> str:
-        return str(getattr(contact, f"get_{name}_display")())
+        value = getattr(contact, name)
+        return labels.get(value, value)
 
     return get
 
@@ -90,20 +100,56 @@ def contact_columns(*, include_self_id: bool) -> list[tuple[Column, Getter]]:
 def export_queryset(
     queryset: QuerySet[Contact], *, include_self_id: bool
 ) -> QuerySet[Contact]:
-    """What the export reads, in a fixed number of queries per chunk."""
-    related = ["other_languages", "roles", "tags"]
-    if include_self_id:
-        related += ["race_categories", "race_groups"]
-    return queryset.select_related(
-        "county", "preferred_language", "owner"
-    ).prefetch_related(*related)
+    """What the export reads, in a fixed number of queries per chunk (the
+    people, then each list column: see contact_rows)."""
+    return queryset.select_related("county", "preferred_language", "owner")
+
+
+def _load_lists(chunk: Sequence[Contact], related: Sequence[str]) -> None:
+    """Each person's lists for the list columns: one query per column.
+
+    Faster than prefetch_related, which builds a manager per person and list
+    (most of the time of a 100,000-row export).
+    """
+    ids = [contact.pk for contact in chunk]
+    lists: dict[int, dict[str, list[Any]]] = {
+        pk: {name: [] for name in related} for pk in ids
+    }
+    for name in related:
+        field: Any = Contact._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        rows = (
+            through.objects.filter(**{f"{field.m2m_field_name()}_id__in": ids})
+            .select_related(target)
+            .order_by(*[_related_order(target, o) for o in _ordering(field)])
+        )
+        source = f"{field.m2m_field_name()}_id"
+        for row in rows:
+            lists[getattr(row, source)][name].append(getattr(row, target))
+    for contact in chunk:
+        contact._export_lists = lists[contact.pk]  # type: ignore[attr-defined]
+
+
+def _ordering(field: Any) -> list[str]:
+    return [o for o in field.related_model._meta.ordering if isinstance(o, str)]
+
+
+def _related_order(target: str, order: str) -> str:
+    """A related model's ordering, seen from the through table."""
+    descending = order.startswith("-")
+    return f"{'-' if descending else ''}{target}__{order.lstrip('-')}"
 
 
 def contact_rows(
     queryset: QuerySet[Contact], getters: Sequence[Getter]
 ) -> Iterator[list[Any]]:
-    for contact in queryset.iterator(chunk_size=CHUNK):
-        yield [get(contact) for get in getters]
+    related = [g.related for g in getters if hasattr(g, "related")]
+    for chunk in itertools.batched(queryset.iterator(chunk_size=CHUNK), CHUNK):
+        if related:
+            _load_lists(chunk, related)
+        for contact in chunk:
+            yield [get(contact) for get in getters]
 
 
 def describe_filters(filterset: Any) -> list[str]:

@@ -444,14 +444,17 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Iterat
     writer = csv.writer(_Echo())
     yield "\ufeff"
     yield writer.writerow([neutralise(str(column.heading)) for column in columns])
+    yes_no = {True: str(_("Yes")), False: str(_("No"))}  # translated once
     for row in rows:
-        yield writer.writerow([_csv_cell(value) for value in row])
+        yield writer.writerow([_csv_cell(value, yes_no) for value in row])
 
 
-def _csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any, yes_no: dict[bool, str] | None = None) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
+        if yes_no is not None:
+            return yes_no[value]
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):
         if timezone.is_aware(value):
