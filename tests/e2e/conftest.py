@@ -54,6 +54,8 @@ def pytest_collection_modifyitems(
     for item in items:
         if E2E_DIR not in Path(str(item.fspath)).parents:
             continue
+        if "browsing" not in getattr(item, "fixturenames", ()):
+            continue  # no browser needed: runs with the rest of the suite
         item.add_marker(pytest.mark.e2e)
         # The live server sees committed rows only; the seeded rows (counties,
         # languages, categories) come back after each test's flush.
