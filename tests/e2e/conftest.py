@@ -92,6 +92,7 @@ class Watch:
     server_host: str
     problems: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
+    forms: set[str] = field(default_factory=set)  # pages answered 400: form errors
 
     def attach(self, page: Any) -> None:
         page.on("console", self._console)
@@ -102,15 +103,20 @@ class Watch:
         page.on("framenavigated", self._navigated)
 
     def _console(self, message: Any) -> None:
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text} ({message.location})")
+        if message.type != "error":
+            return
+        # A form sent back with its errors answers 400 on purpose; the browser
+        # reports that page's status in the console. Any other failure counts.
+        url = message.location.get("url", "")
+        if message.text.startswith("Failed to load resource") and url in self.forms:
+            return
+        self.problems.append(f"console error: {message.text} ({message.location})")
 
     def _failed(self, request: Any) -> None:
-        # A download ends the navigation that asked for it; that is not a failure.
-        if (
-            request.failure == "net::ERR_ABORTED"
-            and request.resource_type == "document"
-        ):
+        # The browser cancels what is still loading when the page moves on (and a
+        # download ends its navigation); that is not the server failing. Content
+        # that is blocked shows up as a console error instead.
+        if request.failure == "net::ERR_ABORTED":
             return
         self.problems.append(f"request failed: {request.url} {request.failure}")
 
@@ -122,6 +128,9 @@ class Watch:
             self.problems.append(f"request outside the server: {request.url}")
 
     def _response(self, response: Any) -> None:
+        request = response.request
+        if response.status == 400 and request.resource_type == "document":
+            self.forms.add(response.url)
         if response.status >= 500:
             self.problems.append(f"server error {response.status}: {response.url}")
 
