@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,16 @@ class _Arrays:
     o_contact: np.ndarray
     o_program: np.ndarray
     o_organizer: np.ndarray
+    # Results already computed for these arrays (a dashboard asks for the
+    # same period's selection many times): key -> value.
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def remember(self, key: Any, compute: Any) -> Any:
+        if key not in self.memo:
+            if len(self.memo) > 64:
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def n(self) -> int:
@@ -124,6 +134,15 @@ def _category_bits() -> dict[str, int]:
 def _people_mask(
     arrays: _Arrays, county: int | None, community: str, bits: dict[str, int] | None
 ) -> np.ndarray:
+    return arrays.remember(  # type: ignore[no-any-return]
+        ("people", county, community),
+        lambda: _compute_people_mask(arrays, county, community, bits),
+    )
+
+
+def _compute_people_mask(
+    arrays: _Arrays, county: int | None, community: str, bits: dict[str, int] | None
+) -> np.ndarray:
     people = arrays.people
     mask = people["active"] == 1
     if county:
@@ -149,23 +168,35 @@ class _Selection:
 
 
 def _select(arrays: _Arrays, f: Filters) -> _Selection:
+    return arrays.remember(("select", f), lambda: _compute_select(arrays, f))  # type: ignore[no-any-return]
+
+
+def _compute_select(arrays: _Arrays, f: Filters) -> _Selection:
     lo, hi = f.start.toordinal(), f.end.toordinal()
     mask = _people_mask(arrays, f.county, f.community, None)
     i0, i1 = np.searchsorted(arrays.a_day, [lo, hi + 1])
     contact = arrays.a_contact[i0:i1]
     event = arrays.a_event[i0:i1]
-    keep = mask[contact]
+    if f.county or f.community:
+        keep = mask[contact]
+    else:  # only "active": precomputed once per arrays
+        keep = arrays.remember("a_active", lambda: mask[arrays.a_contact])[i0:i1]
+    # Never in place: `keep` may be a view of a remembered array.
     if f.programs:
-        keep &= np.isin(arrays.events["program"][event], list(f.programs))
+        keep = keep & np.isin(arrays.events["program"][event], list(f.programs))
     if f.event_kind:
-        keep &= arrays.events["kind"][event] == store.KIND_CODES.get(f.event_kind, -1)
+        kind = store.KIND_CODES.get(f.event_kind, -1)
+        keep = keep & (arrays.events["kind"][event] == kind)
     j0, j1 = np.searchsorted(arrays.o_day, [lo, hi + 1])
     o_contact = arrays.o_contact[j0:j1]
-    o_keep = mask[o_contact]
+    if f.county or f.community:
+        o_keep = mask[o_contact]
+    else:
+        o_keep = arrays.remember("o_active", lambda: mask[arrays.o_contact])[j0:j1]
     if f.programs:
-        o_keep &= np.isin(arrays.o_program[j0:j1], list(f.programs))
+        o_keep = o_keep & np.isin(arrays.o_program[j0:j1], list(f.programs))
     if f.event_kind:
-        o_keep[:] = False  # outreach happens outside events
+        o_keep = np.zeros(len(o_contact), dtype=bool)  # no outreach at events
     return _Selection(
         a_contact=contact[keep],
         a_event=event[keep],
@@ -185,9 +216,14 @@ def _unique(n: int, *ids: np.ndarray) -> np.ndarray:
 
 def headline(f: Filters) -> Any:
     """The figures of engagement.headline, from the summary."""
-    from reports.metrics.engagement import Headline
 
     arrays = _arrays()
+    return arrays.remember(("headline", f), lambda: _headline(arrays, f))
+
+
+def _headline(arrays: _Arrays, f: Filters) -> Any:
+    from reports.metrics.engagement import Headline
+
     s = _select(arrays, f)
     events = np.zeros(len(arrays.events), dtype=bool)
     events[s.a_event] = True
@@ -311,12 +347,16 @@ def breakdown_counts(
     """({key: (people, check-ins)}, engaged people, their check-ins)."""
     arrays = _arrays()
     s = _select(arrays, f)
-    engaged = _unique(arrays.n, s.a_contact, s.o_contact)
+    engaged = arrays.remember(
+        ("engaged", f), lambda: _unique(arrays.n, s.a_contact, s.o_contact)
+    )
     total_people = int(engaged.sum())
     total_attendance = len(s.a_contact)
     if by in ("program", "event_kind", "month", "quarter"):
         return _record_counts(arrays, s, by), total_people, total_attendance
-    checkins = np.bincount(s.a_contact, minlength=arrays.n)
+    checkins = arrays.remember(
+        ("checkins", f), lambda: np.bincount(s.a_contact, minlength=arrays.n)
+    )
     counts = _person_counts(arrays, engaged, checkins, by, method)
     return counts, total_people, total_attendance
 
@@ -326,6 +366,19 @@ def breakdown_counts(
 
 def _rungs(arrays: _Arrays, on: dt.date) -> np.ndarray:
     """Each person's rung code (index into RUNG_CODES) as of the end of `on`."""
+    from reports.metrics import ladder
+
+    settings_key = (
+        ladder.window_months(),
+        ladder.participant_min(),
+        ladder.regular_min(),
+    )
+    return arrays.remember(  # type: ignore[no-any-return]
+        ("rungs", on, settings_key), lambda: _compute_rungs(arrays, on)
+    )
+
+
+def _compute_rungs(arrays: _Arrays, on: dt.date) -> np.ndarray:
     from reports.metrics import ladder
 
     lo = (months_before(on, ladder.window_months()) + dt.timedelta(days=1)).toordinal()
@@ -381,3 +434,36 @@ def ladder_movement_counts(
         (RUNG_CODES[i // size], RUNG_CODES[i % size]): int(n[i])
         for i in np.flatnonzero(n)
     }
+
+
+# Themes -----------------------------------------------------------------------
+
+
+def theme_counts(
+    comments: Any, method: str
+) -> tuple[dict[tuple[int, str], int], dict[int, str]]:
+    """Comments per (theme, speaker's community) and theme names, from the
+    comments the live query selects and the speakers' buckets in the summary."""
+    arrays = _arrays()
+    rows = list(
+        comments.values_list("pk", "contact_id", "themes__pk", "themes__name")
+        .order_by()
+        .distinct()
+    )
+    names = {theme: name for _pk, _contact, theme, name in rows}
+    counts: dict[tuple[int, str], int] = {}
+    if not rows:
+        return counts, names
+    contact = np.array([c or 0 for _pk, c, _t, _n in rows], dtype=np.int64)
+    theme = np.array([t for _pk, _c, t, _n in rows], dtype=np.int64)
+    known = (contact > 0) & (contact < arrays.n)
+    for t in np.unique(theme[~known]):
+        counts[(int(t), race.UNKNOWN_SPEAKER)] = int((theme[~known] == t).sum())
+    idx = contact[known]
+    themes = theme[known]
+    for key, where in _race_buckets(arrays.people, idx, method, _category_bits()):
+        if len(where):
+            values, n = np.unique(themes[where], return_counts=True)
+            for t, count in zip(values, n, strict=True):
+                counts[(int(t), key)] = counts.get((int(t), key), 0) + int(count)
+    return counts, names

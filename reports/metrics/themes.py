@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import County
 from events.models import Comment, Event
-from reports.metrics import race
+from reports.metrics import fast, race
 from reports.metrics.filters import Filters
 from reports.models import Tabulation
 
@@ -80,16 +80,21 @@ def themes_by(
             output_field=CharField(),
         )
     comments = _comments(f)
-    rows = (
-        comments.annotate(k=key)  # type: ignore[attr-defined]
-        .values("themes__pk", "themes__name", "k")
-        .annotate(n=Count("pk", distinct=True))
-    )
     counts: dict[tuple[int, str], int] = {}
     names: dict[int, str] = {}
-    for row in rows:
-        counts[(row["themes__pk"], str(row["k"]))] = row["n"]
-        names[row["themes__pk"]] = row["themes__name"]
+    if by == "community" and fast.covers(f):
+        # The speaker's buckets from the engagement summary, not per-row
+        # subqueries (the same numbers: tests/summary).
+        counts, names = fast.theme_counts(comments, method)
+    else:
+        rows = (
+            comments.annotate(k=key)  # type: ignore[attr-defined]
+            .values("themes__pk", "themes__name", "k")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        for row in rows:
+            counts[(row["themes__pk"], str(row["k"]))] = row["n"]
+            names[row["themes__pk"]] = row["themes__name"]
     totals_rows = comments.values("themes__pk").annotate(n=Count("pk", distinct=True))  # type: ignore[attr-defined]
     totals = {r["themes__pk"]: r["n"] for r in totals_rows}
     order = sorted(names, key=lambda pk: (-totals.get(pk, 0), names[pk]))

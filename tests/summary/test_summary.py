@@ -13,6 +13,7 @@ from django.utils import timezone
 from contacts import merge, privacy, services
 from contacts.models import Contact
 from crm import changes
+from crm.models import Topic
 from events import services as event_services
 from events.models import Attendance, Event, Outreach
 from reports import metrics, summary
@@ -20,10 +21,12 @@ from reports.metrics import fast
 from reports.models import SummaryChange, Tabulation
 from tests.factories import (
     AttendanceFactory,
+    CommentFactory,
     ContactFactory,
     EventFactory,
     OutreachFactory,
     ProgramFactory,
+    TopicFactory,
     UserFactory,
     category,
     county,
@@ -73,6 +76,11 @@ def assert_summary_equals_live(today: dt.date | None = None) -> None:
                 with summary.live_counts():
                     live = metrics.breakdown(f, by, method).to_dict()
                 assert metrics.breakdown(f, by, method).to_dict() == live, (f, by)
+    for f in _filters(today)[:3]:
+        for method in Tabulation.values:
+            with summary.live_counts():
+                live_themes = metrics.themes_by(f, "community", method)
+            assert metrics.themes_by(f, "community", method) == live_themes
     for on in (today, today - dt.timedelta(days=200)):
         for kwargs in ({}, {"county": county("king").pk}, {"community": "BLACK"}):
             with summary.live_counts():
@@ -130,6 +138,11 @@ def world(summary_on: None) -> dict[str, Any]:
             occurred_at=now - dt.timedelta(days=5 + 30 * i),
             outcome=Outreach.Outcome.REACHED if i % 3 else Outreach.Outcome.NO_ANSWER,
         )
+    themes = [TopicFactory(kind=Topic.Kind.THEME) for _ in range(3)]
+    speakers = [*hispanic, *asian, *mixed, plain[0], None]
+    for i, speaker in enumerate(speakers):
+        comment = CommentFactory(event=events[i % 3], contact=speaker)
+        comment.themes.set(themes[: 1 + i % 3])
     return {
         "events": events,
         "hispanic": hispanic,
