@@ -1,4 +1,4 @@
-"""The API router every app registers its viewsets on, and what all serializers share."""
+"""The API router every app registers on, and what all serializers share."""
 
 from __future__ import annotations
 
@@ -10,7 +10,20 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """DRF's router, but any id reaches the view, which answers a malformed one
+    (`/contacts/1.5/`) with 404 in the API's error shape rather than the site's
+    HTML page. No `.json` suffixes: `?format=json` does that."""
+
+    include_format_suffixes = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._default_value_pattern = "[^/]+"
+
+
+router = Router()
 
 # Dates before this are typing mistakes (0024 for 2024), and before standard time
 # zones their local offsets are not whole minutes, which clients cannot parse.

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular import openapi as spectacular_openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
@@ -17,6 +19,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Django's own 404 and 403 get DRF's codes (not_found, permission_denied).
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict
@@ -95,6 +102,14 @@ class AutoSchema(spectacular_openapi.AutoSchema):
         if self.method in ("PUT", "PATCH"):
             statuses.append(409)
         return sorted(statuses)
+
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._get_parameters()
+        for parameter in parameters:
+            # An empty filter means "not filtered", as the screens' forms send it.
+            if parameter.get("in") == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         bodies: dict[str, Any] = super()._get_response_bodies(direction)  # type: ignore[arg-type]

@@ -7,10 +7,14 @@ refused with 400 naming it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext as _
+from django_filters import BooleanFilter, NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.widgets import SuffixedMultiWidget
 from rest_framework.exceptions import ValidationError
@@ -23,6 +27,48 @@ if TYPE_CHECKING:
 
 # Read by DRF itself on any view (content negotiation).
 ALWAYS_ALLOWED = frozenset({"format"})
+# What a yes/no filter understands; anything else would silently mean "either".
+BOOLEAN_WORDS = frozenset({"true", "false"})
+INTEGER = re.compile(r"-?\d{1,18}")
+
+
+def refuse_malformed_booleans(request: Request, names: Iterable[str]) -> None:
+    """Raise a 400 naming yes/no parameters given something other than true/false."""
+    errors = {
+        name: [_("Enter true or false.")]
+        for name in names
+        if request.query_params.get(name, "").lower() not in BOOLEAN_WORDS | {""}
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_integer(model: Any, field_name: str) -> bool:
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return False
+    return isinstance(field, models.IntegerField | models.AutoField)
+
+
+def refuse_malformed_values(request: Request, filterset: FilterSet) -> None:
+    """Refuse values django-filter would read loosely: "maybe" for a yes/no filter
+    (taken as no filter) and 0.5 for a whole-number field (taken as 0.5)."""
+    model = filterset._meta.model
+    refuse_malformed_booleans(
+        request,
+        [n for n, f in filterset.filters.items() if isinstance(f, BooleanFilter)],
+    )
+    errors = {
+        name: [_("Enter a whole number.")]
+        for name, flt in filterset.filters.items()
+        if isinstance(flt, NumberFilter)
+        and _is_integer(model, flt.field_name)
+        and request.query_params.get(name, "") != ""
+        and not INTEGER.fullmatch(request.query_params[name])
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def refuse_unknown_parameters(request: Request, allowed: Iterable[str]) -> None:
@@ -86,4 +132,6 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset is not None:
             allowed |= filterset_parameters(filterset)
         refuse_unknown_parameters(request, allowed)
+        if filterset is not None:
+            refuse_malformed_values(request, filterset)
         return super().filter_queryset(request, queryset, view)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from crm.filters import refuse_unknown_parameters
+from crm.filters import refuse_malformed_booleans, refuse_unknown_parameters
 from crm.permissions import RolePermissions
 from events.models import Event
 from reports import metrics
@@ -110,6 +110,7 @@ ENGAGEMENT = inline_serializer(
 def _parse(request: Request, *extra: str) -> MetricsFilterForm:
     form = MetricsFilterForm(request.query_params)
     refuse_unknown_parameters(request, [*form.fields, *extra])
+    refuse_malformed_booleans(request, ["external"])
     if not form.is_valid():
         raise ValidationError(
             {

@@ -158,3 +158,45 @@ def test_users_are_throttled_per_user_with_the_shape(
     statuses = [client.get("/api/v1/programs/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     cache.clear()
+
+
+def test_a_yes_no_filter_refuses_anything_but_true_or_false(
+    administrator: User,
+) -> None:
+    client = client_for(administrator)
+    assert client.get("/api/v1/organizations/?archived=true").status_code == 200
+    response = client.get("/api/v1/organizations/?archived=maybe")
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["archived"]
+    metrics = client.get("/api/v1/metrics/engagement/?external=perhaps")
+    assert list(error_of(metrics)["fields"]) == ["external"]
+
+
+def test_a_whole_number_filter_refuses_fractions(administrator: User) -> None:
+    response = client_for(administrator).get("/api/v1/baselines/?year=2025.5")
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["year"]
+
+
+def test_a_page_size_that_is_not_a_number_in_range_is_refused(
+    administrator: User,
+) -> None:
+    client = client_for(administrator)
+    for size in ("abc", "0", "1001"):
+        response = client.get(f"/api/v1/contacts/?page_size={size}")
+        assert response.status_code == 400, size
+        assert list(error_of(response)["fields"]) == ["page_size"]
+
+
+def test_a_malformed_id_in_a_path_is_a_404_in_the_shape(administrator: User) -> None:
+    client = client_for(administrator)
+    for url in ("/api/v1/contacts/0.5/", "/api/v1/contacts/0.5/archive/"):
+        response = client.get(url) if "archive" not in url else client.post(url)
+        assert response.status_code == 404, url
+        assert error_of(response)["code"] == "not_found"
+
+
+def test_not_signed_in_is_a_401_naming_the_token_scheme() -> None:
+    response = Client().get("/api/v1/contacts/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
