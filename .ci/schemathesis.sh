@@ -40,7 +40,7 @@ PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 SERVER_PID=$!
 
 for _ in $(seq 1 60); do
-  if curl -fsS -o /dev/null -H "Authorization: Token $TOKEN" \
+  if curl -fs -o /dev/null -H "Authorization: Token $TOKEN" \
     "http://127.0.0.1:$PORT/api/schema/"; then
     break
   fi

@@ -77,4 +77,4 @@ class AnnotatedCountField(serializers.IntegerField):
         super().__init__(**kwargs)
 
     def get_attribute(self, instance: Any) -> Any:
-        return getattr(instance, self.source, None)
+        return getattr(instance, str(self.source), None)

@@ -65,7 +65,8 @@ class ErrorBodySerializer(serializers.Serializer[Any]):
         "permission_denied, not_authenticated, throttled, stale_version."
     )
     message = serializers.CharField(help_text="A sentence for people.")
-    fields = serializers.DictField(
+    # Declared fields leave the class body, so `fields` stays DRF's property.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         help_text="Per field (or query parameter, or `row N` in a bulk request): "
         "the messages for it. Empty when the error is not about one field.",

@@ -33,9 +33,11 @@ class BaselineFigureSerializer(StrictInputMixin, serializers.ModelSerializer):
 class PopulationBaselineSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A baseline with its figures; created all at once, as an import is."""
 
-    figures = BaselineFigureSerializer(many=True, max_length=MAX_FIGURES)
+    figures = BaselineFigureSerializer(many=True, max_length=MAX_FIGURES)  # type: ignore[call-arg]
     year = serializers.IntegerField(min_value=1900, max_value=2100)
-    imported_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    imported_by: serializers.PrimaryKeyRelatedField = (
+        serializers.PrimaryKeyRelatedField(read_only=True)
+    )
 
     class Meta:
         model = PopulationBaseline
