@@ -54,6 +54,31 @@ def _fields(history_model: Any) -> list[models.Field]:
     ]
 
 
+def _m2m_specs(history_model: Any) -> list[tuple[Any, str, str]]:
+    """(field, accessor on a history row, target column) of tracked many-to-many."""
+    specs = []
+    by_name = {
+        rel.related_model._meta.model_name: rel
+        for rel in history_model._meta.related_objects
+    }
+    for m2m in getattr(history_model, "_history_m2m_fields", []):
+        through = f"{history_model._meta.model_name}_{m2m.name}".lower()
+        rel = by_name.get(through)
+        if rel is None:
+            continue
+        target = next(
+            f.name
+            for f in rel.related_model._meta.fields
+            if f.is_relation and f.related_model is m2m.related_model
+        )
+        specs.append((m2m, rel.get_accessor_name(), target))
+    return specs
+
+
+def _m2m_values(record: Any, accessor: str, target: str) -> list[str]:
+    return sorted(str(getattr(row, target)) for row in getattr(record, accessor).all())
+
+
 def _related_names(
     records: list[Any], tracked: list[models.Field]
 ) -> dict[tuple[str, Any], str]:
@@ -98,6 +123,7 @@ def build_history(
     if not records:
         return []
     tracked = _fields(type(records[0]))
+    m2m_specs = _m2m_specs(type(records[0]))
     names = _related_names([*records, *([older] if older else [])], tracked)
     entries = []
     chain = [*records, older]
@@ -119,6 +145,21 @@ def build_history(
                     label=str(model_field.verbose_name).capitalize(),
                     before=before if previous else "",
                     after=after,
+                )
+            )
+        for m2m, accessor, target in m2m_specs:
+            if record.history_type == "-":
+                break
+            after_list = _m2m_values(record, accessor, target)
+            before_list = _m2m_values(previous, accessor, target) if previous else []
+            if after_list == before_list:
+                continue
+            hidden = m2m.name in hide
+            changes.append(
+                Change(
+                    label=str(m2m.verbose_name).capitalize(),
+                    before=_("(hidden)") if hidden else ", ".join(before_list) or "—",
+                    after=_("(hidden)") if hidden else ", ".join(after_list) or "—",
                 )
             )
         user = record.history_user
@@ -144,9 +185,14 @@ def record_history(request: HttpRequest, model_name: str, pk: int) -> HttpRespon
     opts = model._meta
     if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
         raise PermissionDenied
+    prefetch = [
+        f"{accessor}__{target}"
+        for _m2m, accessor, target in _m2m_specs(model.history.model)
+    ]
     rows = list(
         model.history.filter(id=pk)
         .select_related("history_user")
+        .prefetch_related(*prefetch)
         .order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
     )
     obj = model._base_manager.filter(pk=pk).first()

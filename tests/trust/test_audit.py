@@ -176,3 +176,24 @@ def test_audit_summaries_are_escaped(data_staff):
     body = client_for(data_staff).get("/audit/").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.django_db
+def test_history_shows_list_changes_like_languages_and_categories(
+    administrator, organizer
+):
+    from tests.factories import category, language
+
+    contact = ContactFactory(first_name="Mai")
+    contact = edit(
+        contact,
+        organizer,
+        other_languages=[language("es")],
+        race_categories=[category("ASIAN")],
+    )
+
+    body = client_for(administrator).get(f"/history/contact/{contact.pk}/")
+    text = body.content.decode().replace("\n", "")
+
+    assert '<th scope="row">Other languages</th><td>—</td><td>Spanish</td>' in text
+    assert "<td>—</td><td>Asian</td>" in text
