@@ -18,7 +18,6 @@ from contacts.models import (
     Affiliation,
     Contact,
     Organization,
-    RaceEthnicityCategory,
     RaceEthnicityGroup,
 )
 from contacts.normalize import normalize_email, normalize_phone
@@ -69,27 +68,47 @@ def _normalise_scalars(scalars: dict[str, Any]) -> None:
             scalars[key] = scalars[key].strip()
 
 
+RACE_FIELDS = (
+    "race_ethnicity_status",
+    "race_categories",
+    "race_groups",
+    "race_write_in",
+)
+
+
+def _ids(values: Iterable[Any]) -> list[int]:
+    return [v.pk if hasattr(v, "pk") else int(v) for v in values or []]
+
+
 def _reconcile_self_identification(
     contact: Contact, scalars: dict[str, Any], m2m: dict[str, Any]
 ) -> None:
-    """Keep status, categories and detailed groups consistent.
+    """Keep the race/ethnicity status, categories and detailed groups consistent.
 
     A detailed group implies its minimum category (Hmong -> Asian). Choosing any
     category, group or write-in means the person reported; "prefer not to say",
-    "not asked" and "not yet tracked" carry no categories.
+    "not asked" and "not yet tracked" carry no categories. What a change leaves out
+    is kept as stored: saving a phone or a gender never touches the answers.
     """
-    touched = any(k in scalars or k in m2m for k in SELF_ID_FIELDS)
-    if not touched:
+    if not any(k in scalars or k in m2m for k in RACE_FIELDS):
         return
-    groups = list(m2m.get("race_groups", []) or [])
-    categories = {
-        c.pk if isinstance(c, RaceEthnicityCategory) else int(c)
-        for c in (m2m.get("race_categories", []) or [])
-    }
-    if groups:
-        group_ids = [
-            g.pk if isinstance(g, RaceEthnicityGroup) else int(g) for g in groups
-        ]
+    stored = contact.pk is not None
+    selection_given = "race_categories" in m2m or "race_groups" in m2m
+    if "race_groups" in m2m:
+        group_ids = _ids(m2m["race_groups"])
+    else:
+        group_ids = (
+            list(contact.race_groups.values_list("pk", flat=True)) if stored else []
+        )
+    if "race_categories" in m2m:
+        categories = set(_ids(m2m["race_categories"]))
+    else:
+        categories = (
+            set(contact.race_categories.values_list("pk", flat=True))
+            if stored
+            else set()
+        )
+    if group_ids:
         categories |= set(
             RaceEthnicityGroup.objects.filter(pk__in=group_ids).values_list(
                 "category_id", flat=True
@@ -97,22 +116,23 @@ def _reconcile_self_identification(
         )
     write_in = scalars.get("race_write_in", contact.race_write_in or "")
     status = scalars.get("race_ethnicity_status", contact.race_ethnicity_status)
-    if categories or write_in:
-        if status != Contact.SelfIdStatus.REPORTED:
-            status = Contact.SelfIdStatus.REPORTED
-    elif status == Contact.SelfIdStatus.REPORTED and (
-        "race_categories" in m2m or "race_groups" in m2m
-    ):
+    explicit_unreported = (
+        "race_ethnicity_status" in scalars
+        and status != Contact.SelfIdStatus.REPORTED
+        and not selection_given
+        and "race_write_in" not in scalars
+    )
+    if (categories or write_in) and not explicit_unreported:
+        status = Contact.SelfIdStatus.REPORTED
+    elif status == Contact.SelfIdStatus.REPORTED and not (categories or write_in):
         # Everything was unticked: nothing is reported any more.
         status = Contact.SelfIdStatus.UNTRACKED
     if status != Contact.SelfIdStatus.REPORTED:
-        categories = set()
-        groups = []
-        scalars["race_write_in"] = ""
+        categories, group_ids, write_in = set(), [], ""
     scalars["race_ethnicity_status"] = status
-    if "race_categories" in m2m or "race_groups" in m2m or not categories:
-        m2m["race_categories"] = sorted(categories)
-        m2m["race_groups"] = groups
+    scalars["race_write_in"] = write_in
+    m2m["race_categories"] = sorted(categories)
+    m2m["race_groups"] = group_ids
     if status == Contact.SelfIdStatus.REPORTED and not scalars.get(
         "self_id_date", contact.self_id_date
     ):

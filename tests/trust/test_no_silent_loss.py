@@ -7,14 +7,7 @@ import pytest
 from tests.conftest import client_for
 from tests.factories import ContactFactory
 
-WIPES_CATEGORIES = (
-    "contacts/services.py _reconcile_self_identification: when a change touches a "
-    "self-identification field but not race_categories/race_groups, it treats the "
-    "categories as empty and clears them"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=WIPES_CATEGORIES)
 @pytest.mark.django_db
 def test_patching_gender_through_the_api_keeps_race_categories(data_staff):
     contact = ContactFactory(categories=["ASIAN", "WHITE"])
@@ -28,7 +21,6 @@ def test_patching_gender_through_the_api_keeps_race_categories(data_staff):
     assert codes == ["ASIAN", "WHITE"]
 
 
-@pytest.mark.xfail(strict=True, reason=WIPES_CATEGORIES)
 @pytest.mark.django_db
 def test_adding_a_write_in_through_the_api_keeps_race_categories(data_staff):
     contact = ContactFactory(categories=["ASIAN"])
@@ -51,3 +43,17 @@ def test_patching_a_phone_keeps_race_categories(data_staff):
     )
     assert response.status_code == 200
     assert list(contact.race_categories.values_list("code", flat=True)) == ["ASIAN"]
+
+
+@pytest.mark.django_db
+def test_declining_through_the_api_clears_stored_categories(data_staff):
+    contact = ContactFactory(categories=["BLACK"])
+    response = client_for(data_staff).patch(
+        f"/api/v1/contacts/{contact.pk}/",
+        {"race_ethnicity_status": "declined", "version": contact.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    contact.refresh_from_db()
+    assert contact.race_ethnicity_status == "declined"
+    assert not contact.race_categories.exists()
