@@ -301,14 +301,6 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS["default"]["QUEUES"] = ["default"]  # type: ignore[assignment]
 
-# Several app servers: TASKS_BACKEND=django_tasks_rq.RQBackend and REDIS_URL
-# move background work to Redis-backed RQ workers (docs/scaling.md).
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
-if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    TASKS["default"]["QUEUES"] = ["default"]  # type: ignore[assignment]
-
 # Small-number suppression threshold for anything that leaves the organisation.
 CRM_SUPPRESSION_THRESHOLD = env_int("CRM_SUPPRESSION_THRESHOLD", default=10)
 
