@@ -31,6 +31,31 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 
 
+def _type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str:
+    """Why a JSON value has the wrong type for a field, or "" if it has the right one.
+
+    DRF reads loosely ("1" as true, 5 as "5", "" as null); a client sending those
+    has a bug the API should name, not guess around.
+    """
+    if value is None or field.read_only:
+        return ""
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return str(_("Send true or false."))
+    if isinstance(field, serializers.IntegerField) and (
+        isinstance(value, bool) or not isinstance(value, int)
+    ):
+        return str(_("Send a whole number."))
+    if (
+        isinstance(field, serializers.CharField)
+        and not isinstance(field, serializers.ChoiceField)
+        and not isinstance(value, str)
+    ):
+        return str(_("Send text."))
+    if isinstance(field, serializers.RelatedField) and value == "":
+        return str(_("Send null for no value."))
+    return ""
+
+
 class StrictInputMixin:
     """Refuse write bodies naming unknown fields, and dates outside 1900-2200.
 
@@ -53,6 +78,15 @@ class StrictInputMixin:
                         for name in unknown
                     }
                 )
+        if isinstance(data, Mapping):
+            wrong_type = {
+                name: [message]
+                for name, value in data.items()
+                if name in self.fields
+                and (message := _type_error(self.fields[name], value))
+            }
+            if wrong_type:
+                raise serializers.ValidationError(wrong_type)
         values = super().to_internal_value(data)  # type: ignore[misc]
         wrong = {
             name: [

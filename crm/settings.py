@@ -244,6 +244,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["crm.permissions.RolePermissions"],
+    # JSON only: a form-encoded body has no types ("0" for false, "" for null),
+    # which hides clients' mistakes. The screens post forms to their own views.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": [
         "crm.filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",

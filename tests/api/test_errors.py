@@ -200,3 +200,29 @@ def test_not_signed_in_is_a_401_naming_the_token_scheme() -> None:
     response = Client().get("/api/v1/contacts/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_json_values_of_the_wrong_type_are_refused_not_coerced(
+    administrator: User,
+) -> None:
+    response = post(
+        client_for(administrator),
+        "/api/v1/programs/",
+        {"name": 5, "is_archived": "false"},
+    )
+    assert response.status_code == 400
+    assert set(error_of(response)["fields"]) == {"name", "is_archived"}
+
+
+def test_an_empty_string_for_a_related_record_is_refused(administrator: User) -> None:
+    response = post(
+        client_for(administrator), "/api/v1/organizations/", {"name": "X", "county": ""}
+    )
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["county"]
+
+
+def test_form_encoded_bodies_are_refused_with_415(administrator: User) -> None:
+    response = client_for(administrator).post("/api/v1/programs/", {"name": "X"})
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
