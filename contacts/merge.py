@@ -23,8 +23,9 @@ from contacts.models import (
     ImportRow,
     MergeRecord,
 )
+from crm.audit import record_audit_event
 from crm.changes import engagement_of_people_changed
-from crm.models import User
+from crm.models import AuditEvent, User
 
 # Fields a person merging chooses between (the rest are bookkeeping).
 MERGEABLE_FIELDS = (
@@ -330,6 +331,13 @@ def merge_contacts(
     DuplicateDismissal.objects.filter(second=duplicate).delete()
     record.moved = {k: v for k, v in moved.items() if v}
     record.save()
+    record_audit_event(
+        actor=merged_by,
+        action=AuditEvent.Action.MERGE,
+        obj=keep,
+        summary=f"Merged record {duplicate.pk} into {keep.pk}",
+        details={"merged_id": duplicate.pk, "moved": record.moved},
+    )
     return record
 
 

@@ -21,7 +21,8 @@ from contacts.models import (
     RaceEthnicityGroup,
 )
 from contacts.normalize import normalize_email, normalize_phone
-from crm.models import User
+from crm.audit import record_audit_event
+from crm.models import AuditEvent, User
 
 CONTACT_M2M_FIELDS = (
     "other_languages",
@@ -209,6 +210,9 @@ def archive_contact(*, contact: Contact, archived_by: User | None) -> Contact:
         contact._history_user = archived_by  # type: ignore[attr-defined]
         contact.save(update_fields=["archived_at", "version", "updated_at"])
         contact.refresh_from_db(fields=["version"])
+        record_audit_event(
+            actor=archived_by, action=AuditEvent.Action.ARCHIVE, obj=contact
+        )
     return contact
 
 
@@ -221,6 +225,9 @@ def restore_contact(*, contact: Contact, restored_by: User | None) -> Contact:
         contact._history_user = restored_by  # type: ignore[attr-defined]
         contact.save(update_fields=["archived_at", "version", "updated_at"])
         contact.refresh_from_db(fields=["version"])
+        record_audit_event(
+            actor=restored_by, action=AuditEvent.Action.RESTORE, obj=contact
+        )
     return contact
 
 

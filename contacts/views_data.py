@@ -30,6 +30,8 @@ from contacts.imports.forms import MappingForm, UploadForm
 from contacts.models import Contact, ImportBatch, ImportRow, MergeRecord
 from contacts.spreadsheets import SpreadsheetError
 from contacts.tasks import start_commit, start_preview
+from crm.audit import record_audit_event
+from crm.models import AuditEvent
 
 ROWS_PER_PAGE = 100
 
@@ -312,6 +314,17 @@ def contact_export(request: HttpRequest) -> HttpResponseBase:
         return redirect(reverse("contacts:contact-list"))
     include_self_id = request.user.has_perm("crm.view_self_identification")
     stamp = f"{timezone.localdate():%Y-%m-%d}"
+    # The filters are recorded, never the people: the audit log holds no PII.
+    record_audit_event(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type="contacts.contact",
+        summary=f"People list exported as {fmt}",
+        details={
+            "format": fmt,
+            "filters": sorted(k for k in request.GET if k != "format"),
+        },
+    )
     if fmt == "csv":
         return csv_response(
             exports.contacts_csv(filterset.qs, include_self_id=include_self_id),

@@ -11,6 +11,8 @@ from contacts.imports.forms import UploadForm
 from contacts.models import ImportBatch
 from contacts.spreadsheets import SpreadsheetError
 from contacts.views_data import csv_response, file_response
+from crm.audit import record_audit_event
+from crm.models import AuditEvent
 from events import exports
 from events.imports import create_attendance_batch
 from events.models import Event
@@ -56,6 +58,13 @@ def event_export(request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
     fmt = request.GET.get("format", "xlsx")
     stamp = f"{timezone.localdate():%Y-%m-%d}"
     filename = f"event-{event.pk}-{which}-{stamp}"
+    record_audit_event(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        obj=event,
+        summary=f"Event {which} exported as {fmt}",
+        details={"format": fmt, "list": which},
+    )
     if fmt == "csv":
         return csv_response(exports.event_csv(event, which), f"{filename}.csv")
     return file_response(

@@ -31,7 +31,8 @@ from contacts.models import (
 )
 from contacts.services import update_contact
 from contacts.spreadsheets import SpreadsheetError, Table, read_table
-from crm.models import User
+from crm.audit import record_audit_event
+from crm.models import AuditEvent, User
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +266,13 @@ def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatc
             batch.processed_rows = batch.total_rows = len(plans)
             batch.error = ""
             batch.save()
+            record_audit_event(
+                actor=committed_by,
+                action=AuditEvent.Action.IMPORT,
+                obj=batch,
+                summary=f"Import {batch.pk} committed",
+                details={"counts": batch.counts},
+            )
             # The people are in the database now; the uploaded copy (personal
             # data) is not kept longer than needed.
             transaction.on_commit(lambda: discard_file(batch))
@@ -388,6 +396,13 @@ def undo_batch(
     batch.undone_at = timezone.now()
     batch.undone_by = undone_by
     batch.save(update_fields=["status", "undone_at", "undone_by"])
+    record_audit_event(
+        actor=undone_by,
+        action=AuditEvent.Action.IMPORT,
+        obj=batch,
+        summary=f"Import {batch.pk} undone",
+        details={"undone": True},
+    )
     return batch
 
 
