@@ -170,7 +170,8 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         """Match names, email or phone (digits) against free text."""
         from contacts.normalize import phone_search_digits
 
-        text = text.strip()
+        # PostgreSQL refuses NUL characters in text; nobody types one on purpose.
+        text = text.replace("\x00", "").strip()
         if not text:
             return self
         query = Q()

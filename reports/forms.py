@@ -205,4 +205,8 @@ GrantTargetFormSet = inlineformset_factory(
     fields=["metric", "target", "county", "community", "event_kind"],
     extra=2,
     can_delete=True,
+    # A posted form count cannot make the page build more than this many forms.
+    max_num=50,
+    absolute_max=50,
+    validate_max=True,
 )

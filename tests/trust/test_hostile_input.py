@@ -49,13 +49,7 @@ API_ROUTES = [r for r in ROUTES if r.is_api and r.name in API and r.actions]
 # Known failures in code this suite does not own: (route, field, payload) ->
 # (reason, database vendors it fails on). Strict: a listed case that stops failing
 # there fails the test until it is removed.
-KNOWN_FAILURES: dict[tuple[str, str, str], tuple[str, set[str]]] = {
-    ("events:checkin", "q", "null byte"): (
-        "events/views/checkin.py checkin_search passes ?q= with a NUL byte to a "
-        "LIKE query; PostgreSQL refuses NUL in text: 500",
-        {"postgresql"},
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
 
 
 @pytest.fixture
@@ -252,12 +246,6 @@ def test_every_api_write_survives_hostile_input(route, admin_client):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports/forms.py GrantTargetFormSet has no max_num/absolute_max: a "
-    "posted TOTAL_FORMS of 10**25 makes Django build and render 1,000 target "
-    "forms (about 40 s of one worker per request, measured)",
-)
 def test_a_posted_form_count_cannot_make_the_grant_form_build_a_thousand_forms():
     from reports.forms import GrantTargetFormSet
 
