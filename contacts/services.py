@@ -160,6 +160,24 @@ def create_contact(*, created_by: User | None, **fields: Any) -> Contact:
     return contact
 
 
+def _changed_since(current: Contact, version: int) -> list[str] | None:
+    """Fields someone else changed since `version` was read, from the history."""
+    read = (
+        current.history.filter(version=version)  # type: ignore[attr-defined]
+        .order_by("-history_date")
+        .first()
+    )
+    if read is None:
+        return None
+    return [
+        field.name
+        for field in Contact._meta.concrete_fields
+        if field.name not in {"updated_at", "version"}
+        and hasattr(read, field.attname)
+        and getattr(read, field.attname) != getattr(current, field.attname)
+    ]
+
+
 def _differing_fields(current: Contact, submitted: Mapping[str, Any]) -> list[str]:
     """Fields whose stored value now differs from what the editor submitted."""
     differing = []
@@ -188,7 +206,10 @@ def update_contact(
     scalars, m2m = _split(changes)
     _normalise_scalars(scalars)
     if expected_version is not None and current.version != expected_version:
-        raise StaleEditError(_differing_fields(current, scalars))
+        changed = _changed_since(current, expected_version)
+        if changed is None:
+            changed = _differing_fields(current, scalars)
+        raise StaleEditError(changed)
     _reconcile_self_identification(current, scalars, m2m)
     for key, value in scalars.items():
         setattr(current, key, value)

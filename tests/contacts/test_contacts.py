@@ -555,3 +555,22 @@ def test_washington_has_39_counties():
     from crm.models import County
 
     assert County.objects.count() == 39
+
+
+def test_a_stale_edit_names_only_what_the_other_person_changed(data_staff):
+    contact = ContactFactory(city="Kent", notes="")
+    client = client_for(data_staff)
+    read_version = contact.version
+    client.post(
+        f"/people/{contact.pk}/edit/",
+        form_data(city="Tacoma", version=read_version),
+    )
+    response = client.post(
+        f"/people/{contact.pk}/edit/",
+        form_data(city="Kent", notes="mine", version=read_version),
+    )
+    changed = response.content.decode().split("Changed:")[1].split(".")[0]
+    # The first save changed the city (and the names the form posts); the notes
+    # were only this editor's unsaved change.
+    assert "city" in changed
+    assert "notes" not in changed
