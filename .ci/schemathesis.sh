@@ -71,7 +71,7 @@ timeout "${SCHEMATHESIS_TIMEOUT:-450}" "$ROOT/.venv/bin/schemathesis" \
   --report-dir "$WORK/report" \
   --warnings off || status=$?
 
-if grep -q "Traceback" "$WORK/server.log" 2>/dev/null; then
+if grep -qE "Traceback|Internal Server Error" "$WORK/server.log" 2>/dev/null; then
   echo "== server errors logged during the run:"
   cat "$WORK/server.log"
   status=1
