@@ -75,9 +75,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API moves the tests into a new context, where Django opens
+    # new database connections: hand them the snapshot that the transactional
+    # tests restore the seeded rows from (counties, languages, roles).
+    snapshots = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as playwright:
+        for alias, snapshot in snapshots.items():
+            if snapshot is not None:
+                connections[alias]._test_serialized_contents = snapshot  # type: ignore[attr-defined]
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )

@@ -74,7 +74,8 @@ def test_leadership_change_the_period_and_a_filter_then_download_the_workbook(
         page.get_by_role("button", name="Download internal workbook").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(download.path())
+    with open(download.path(), "rb") as handle:
+        workbook = load_workbook(handle)
     assert len(workbook.sheetnames) > 3
 
     export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
