@@ -1,7 +1,7 @@
 """A large import runs through Redis-backed RQ when settings say so.
 
-Needs Redis on REDIS_TEST_URL (default 127.0.0.1:6379, database 15); skipped, saying so, only
-when it cannot be reached.
+Needs Redis on REDIS_TEST_URL (default 127.0.0.1:6379, database 15); skipped,
+saying so, only when it cannot be reached.
 """
 
 from __future__ import annotations
