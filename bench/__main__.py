@@ -45,6 +45,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="Timed runs of the slow live-aggregation comparisons.",
     )
     parser.add_argument(
+        "--live-variants",
+        default="one year",
+        help="Dashboard variants also timed with live aggregation (comma-separated "
+        "labels, or 'all'); each takes seconds to minutes at scale.",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="Comma-separated operation groups: dashboard, metrics, list, "

@@ -84,6 +84,9 @@ def build(args: argparse.Namespace, meta: dict[str, Any]) -> list[Op]:
                 limit_ms=DASHBOARD_MS,
             )
         )
+        wanted = {v.strip() for v in args.live_variants.split(",")}
+        if "all" not in wanted and label not in wanted:
+            continue
         ops.append(
             Op(
                 f"dashboard, {label} (live aggregation)",

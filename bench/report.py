@@ -30,7 +30,9 @@ def section(path: Path) -> str:
         f"attendance and {records.get('outreach', 0):,} outreach records. "
         f"Built in {dataset.get('seed_seconds', '?')} s "
         f"(summary rebuilt in {dataset.get('summary_rebuild_seconds', '?')} s); "
-        f"measured {data['ran_at']} with `{data['command']}`.",
+        f"measured {data['ran_at']} with `{data['command']}`"
+        f" (load average {data.get('machine', {}).get('load_average_at_end', '?')}"
+        f" on {data.get('machine', {}).get('cpus', '?')} CPUs).",
         "",
         "| operation | target | median ms | worst ms | queries | peak MB | met |",
         "|---|---|---:|---:|---:|---:|:-:|",

@@ -256,6 +256,8 @@ def run(args: argparse.Namespace) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            # Other jobs on the machine inflate every time: say how busy it was.
+            "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
             "disk_free_gb": round(shutil.disk_usage(ROOT).free / 1e9),
         },
         "dataset": meta,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from contacts.models import Contact
 from crm import changes
 from events.models import Attendance, Event, Outreach
+from reports.summary import store
 from reports.summary.store import mark
 
 _KINDS: dict[type[models.Model], str] = {
@@ -51,3 +53,9 @@ def connect() -> None:
         dispatch_uid="engagement-summary-categories",
     )
     changes.listen(mark)
+    request_started.connect(
+        store.request_started, dispatch_uid="engagement-summary-request-started"
+    )
+    request_finished.connect(
+        store.request_finished, dispatch_uid="engagement-summary-request-finished"
+    )

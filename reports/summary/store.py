@@ -97,6 +97,9 @@ _force_live: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "summary_force_live", default=False
 )
 _lock = threading.Lock()
+# Within one HTTP request the summary is checked once (a consistent snapshot,
+# like one read transaction); a write in the request checks it again.
+_request = threading.local()
 # (store, block number) -> (version, array); store -> (versions, full array)
 _blocks: dict[tuple[str, int], tuple[int, np.ndarray]] = {}
 _full: dict[str, tuple[tuple[tuple[int, int], ...], np.ndarray]] = {}
@@ -117,7 +120,23 @@ def live_counts() -> Iterator[None]:
 
 
 def is_built() -> bool:
+    if getattr(_request, "active", False):
+        if getattr(_request, "built", None) is None:
+            _request.built = SummaryState.objects.exists()
+        return bool(_request.built)
     return SummaryState.objects.exists()
+
+
+def request_started(**kwargs: Any) -> None:
+    _request.active = True
+    _request.built = None
+    _request.loaded = None
+
+
+def request_finished(**kwargs: Any) -> None:
+    _request.active = False
+    _request.built = None
+    _request.loaded = None
 
 
 def use_summary() -> bool:
@@ -139,6 +158,7 @@ def mark(kind: str, ids: Iterable[int]) -> None:
     """Note rows to recompute before the next read (no-op when disabled)."""
     if not enabled():
         return
+    _request.loaded = None  # read again after this write
     if kind not in _KIND_TO_STORE and kind != changes.ENGAGEMENT_OF_PEOPLE:
         raise ValueError(f"Unknown change kind: {kind}")
     SummaryChange.objects.bulk_create(
@@ -386,6 +406,16 @@ def rebuild(progress: Any = None) -> dict[str, int]:
 
 def load() -> dict[str, np.ndarray]:
     """Refresh, then each store as one array indexed by primary key."""
+    in_request = getattr(_request, "active", False)
+    if in_request and getattr(_request, "loaded", None) is not None:
+        return _request.loaded  # type: ignore[no-any-return]
+    result = _load()
+    if in_request:
+        _request.loaded = result
+    return result
+
+
+def _load() -> dict[str, np.ndarray]:
     refresh()
     versions: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for store, number, version in SummaryBlock.objects.order_by(

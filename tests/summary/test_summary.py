@@ -319,3 +319,23 @@ def test_grant_progress_counts_the_same_from_the_summary(world: dict[str, Any]):
         live = metrics.grant_progress(grants, today)
     assert metrics.grant_progress(grants, today) == live
     assert any(p.value for p in live)
+
+
+def test_each_request_counts_what_was_written_before_it(
+    world: dict[str, Any], leadership: Any
+):
+    from tests.conftest import client_for
+
+    client = client_for(leadership)
+    url = "/api/v1/metrics/engagement/?period=12m&by=county"
+
+    def engaged() -> int:
+        response = client.get(url)
+        assert response.status_code == 200
+        return int(response.json()["totals"]["unique_people"])
+
+    before = engaged()
+    AttendanceFactory(
+        event=world["events"][0], contact=ContactFactory(county=county("king"))
+    )
+    assert engaged() == before + 1
