@@ -8,7 +8,6 @@ STAMP := $(VENV)/.installed
 DEMO_CONTACTS ?= 5000
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= crm.settings
 
 .PHONY: install demo serve test test-sqlite test-postgres lint typecheck migrations-check check e2e bench lock clean
 
