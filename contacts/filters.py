@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
@@ -80,7 +81,21 @@ class ContactFilter(django_filters.FilterSet):
             ("created_at", "created"),
             ("zip_code", "zip_code"),
         ),
-        field_labels={"last_name": _("Last name"), "created_at": _("Date added")},
+        # Labels built lazily, so they follow the reader's language (the filter's
+        # own "(descending)" labels are fixed when the module loads).
+        choices=[
+            choice
+            for param, label in (
+                ("last_name", _("Last name")),
+                ("first_name", _("First name")),
+                ("created", _("Date added")),
+                ("zip_code", _("ZIP code")),
+            )
+            for choice in (
+                (param, label),
+                (f"-{param}", format_lazy("{} ({})", label, _("descending"))),
+            )
+        ],
         label=_("Sort by"),
     )
 

@@ -182,6 +182,7 @@ class AffiliationForm(forms.ModelForm):
         model = Affiliation
         formfield_callback = bounded_formfield
         fields = ["organization", "title", "start_date", "end_date"]
+        labels = {"organization": _("Organization")}
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -54,19 +54,7 @@ SAME_IN_BOTH = {
     "Roles",
 }
 # English that code outside the templates builds; listed so nothing new slips in.
-# contacts/filters.py: django-filter formats its "(descending)" sort labels when
-# the module loads, and "Zip code" has no label there; contacts/forms.py: the
-# affiliation form's "Organization" label comes from an untranslated field name.
-KNOWN_GAPS = {
-    "/people/": {
-        "Last name (descending)",
-        "First name (descending)",
-        "Date added (descending)",
-        "Zip code",
-        "Zip code (descending)",
-    },
-    "/people/{person}/": {"Organization"},
-}
+KNOWN_GAPS: dict[str, set[str]] = {}
 DATA_PATTERNS = [
     re.compile(r"https?://\S+"),
     re.compile(r"[\w.+-]+@[\w.-]+"),
