@@ -254,12 +254,7 @@ ADMIN_PREFIX = "admin:"
 
 # Known failures in code this suite does not own: (route, METHOD, role) -> reason.
 # Strict: once fixed, the sweep fails until the entry is removed.
-KNOWN_FAILURES: dict[tuple[str, str, str | None], str] = {
-    ("event-detail", "PUT", Role.ORGANIZER): (
-        "events API validates a PUT before refusing an organizer who does not "
-        "run the event: 400 with field errors instead of 403"
-    ),
-}
+KNOWN_FAILURES: dict[tuple[str, str, str | None], str] = {}
 
 ROLES: list[str | None] = [*Role.ALL, None]
 ROUTES = [r for r in all_routes() if not r.name.startswith(ADMIN_PREFIX)]
