@@ -24,6 +24,7 @@ install: $(STAMP)
 demo: install
 	DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DEBUG=true $(BIN)/python manage.py seed_demo --contacts $(DEMO_CONTACTS) --seed 1 --if-empty
+	DEBUG=true $(BIN)/python manage.py rebuild_engagement_summary
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' EXIT INT TERM; \
