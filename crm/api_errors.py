@@ -17,6 +17,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from crm.throttling import throttle_refused
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Django's own 404 and 403 get DRF's codes (not_found, permission_denied).
@@ -31,6 +33,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail=detail)
+    exc = throttle_refused(exc, context)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
