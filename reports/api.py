@@ -298,9 +298,16 @@ class PopulationBaselineViewSet(
         return PopulationBaseline.objects.latest_first().prefetch_related("figures")
 
 
-class GrantViewSet(viewsets.ReadOnlyModelViewSet):
-    """Grants with their targets (edited on the Grants screen); progress is at
-    `/metrics/grant-progress/`."""
+class GrantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Grants with their programs and targets, written as the Grants screen does;
+    progress is at `/metrics/grant-progress/`. Grants are not deleted here, as on
+    the screen."""
 
     serializer_class = GrantSerializer
     permission_classes = [RolePermissions]

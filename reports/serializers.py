@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from contacts.models import RaceEthnicityCategory
 from crm.api import StrictInputMixin
-from crm.models import County
+from crm.models import County, Program
 from reports import services
 from reports.models import (
     BaselineFigure,
@@ -87,25 +87,51 @@ class PopulationBaselineSerializer(StrictInputMixin, serializers.ModelSerializer
         )
 
 
-class GrantTargetSerializer(serializers.ModelSerializer):
+class GrantTargetSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """One target; send `id` to change one of the grant's targets, none to add one."""
+
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="A target of this grant to change; leave out to add a target.",
+    )
+    target = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
     county = serializers.SlugRelatedField(
-        slug_field="code", queryset=County.objects.all(), allow_null=True
+        slug_field="code",
+        queryset=County.objects.all(),
+        allow_null=True,
+        required=False,
     )
     community = serializers.SlugRelatedField(
         slug_field="code",
         queryset=RaceEthnicityCategory.objects.all(),
         allow_null=True,
+        required=False,
     )
 
     class Meta:
         model = GrantTarget
         fields = ["id", "metric", "target", "county", "community", "event_kind"]
+        extra_kwargs = {"event_kind": {"required": False}}
 
 
-class GrantSerializer(serializers.ModelSerializer):
-    """A grant, its programs and its targets (edited on the Grants screen)."""
+class GrantSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """A grant, its programs and its targets, saved together as on the Grants screen.
 
-    targets = GrantTargetSerializer(many=True, read_only=True)
+    Sending `targets` replaces the grant's targets in that order: entries with
+    the `id` of an existing target change it, entries without add one, and
+    targets left out are deleted. Leave `targets` out to keep them as they are.
+    """
+
+    targets = GrantTargetSerializer(
+        many=True,
+        required=False,
+        max_length=services.MAX_TARGETS,  # type: ignore[call-arg]
+    )
+    programs = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Program.objects.all(), required=False
+    )
 
     class Meta:
         model = Grant
@@ -120,4 +146,27 @@ class GrantSerializer(serializers.ModelSerializer):
             "created_at",
             "targets",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id", "created_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError(
+                {"ends_on": [_("The grant must end on or after it starts.")]}
+            )
+        return attrs
+
+    def _save(self, grant: Grant | None, data: dict[str, Any]) -> Grant:
+        return services.save_grant(
+            grant=grant,
+            fields={k: v for k, v in data.items() if k in services.GRANT_FIELDS},
+            programs=data.get("programs"),
+            targets=data.get("targets"),
+        )
+
+    def create(self, validated_data: dict[str, Any]) -> Grant:
+        return self._save(None, validated_data)
+
+    def update(self, instance: Grant, validated_data: dict[str, Any]) -> Grant:
+        return self._save(instance, validated_data)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,9 +172,31 @@ def _grant_form(request: HttpRequest, grant: Grant | None) -> HttpResponse:
     form = GrantForm(request.POST or None, instance=grant)
     formset = GrantTargetFormSet(request.POST or None, instance=grant or Grant())
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = services.save_grant(form=form, formset=formset)
-        messages.success(request, _("Saved the grant."))
-        return redirect(saved)
+        try:
+            saved = services.save_grant(
+                grant=grant,
+                fields={
+                    name: form.cleaned_data[name] for name in services.GRANT_FIELDS
+                },
+                programs=form.cleaned_data["programs"],
+                targets=[
+                    {
+                        "id": target_form.instance.pk,  # type: ignore[attr-defined]
+                        **{
+                            name: target_form.cleaned_data[name]
+                            for name in services.TARGET_FIELDS
+                        },
+                    }
+                    for target_form in formset.forms
+                    if target_form.cleaned_data
+                    and not target_form.cleaned_data.get("DELETE")
+                ],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Saved the grant."))
+            return redirect(saved)
     return render(
         request,
         "reports/grant_form.html",

@@ -127,6 +127,7 @@ WRITES = {
     "programs": ("/api/v1/programs/", "crm.add_program"),
     "topics": ("/api/v1/topics/", "crm.add_topic"),
     "baselines": ("/api/v1/baselines/", "reports.add_populationbaseline"),
+    "grants": ("/api/v1/grants/", "reports.add_grant"),
 }
 
 
@@ -143,11 +144,6 @@ def test_each_role_lacking_the_add_permission_is_refused_a_write(
     else:
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "permission_denied"
-
-
-def test_grants_cannot_be_written_through_the_api(administrator: User) -> None:
-    response = post(client_for(administrator), "/api/v1/grants/", {})
-    assert response.status_code == 405
 
 
 def test_the_contact_list_filters_with_the_screens_filterset(

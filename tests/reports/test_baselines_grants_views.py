@@ -164,3 +164,34 @@ def test_grant_list_shows_progress(leadership):
     assert "Attendance (check-ins)" in response.content.decode()
     missing = client_for(leadership).get(reverse("reports:grant-detail", args=[999]))
     assert missing.status_code == 404
+
+
+def test_editing_a_grant_changes_deletes_and_adds_targets(leadership):
+    grant = Grant.objects.create(
+        funder="F", name="G", starts_on="2026-01-01", ends_on="2026-12-31"
+    )
+    kept = grant.targets.create(metric=GrantTarget.Metric.ATTENDANCE, target=5)
+    dropped = grant.targets.create(metric=GrantTarget.Metric.EVENTS_HELD, target=3)
+    data = grant_post(ProgramFactory().pk) | {
+        "targets-TOTAL_FORMS": "3",
+        "targets-INITIAL_FORMS": "2",
+        "targets-0-id": str(kept.pk),
+        "targets-0-metric": "attendance",
+        "targets-0-target": "50",
+        "targets-1-id": str(dropped.pk),
+        "targets-1-metric": "events_held",
+        "targets-1-target": "3",
+        "targets-1-DELETE": "on",
+        "targets-2-metric": "people_reached",
+        "targets-2-target": "70",
+    }
+
+    response = client_for(leadership).post(
+        reverse("reports:grant-edit", args=[grant.pk]), data
+    )
+
+    assert response.status_code == 302
+    assert list(grant.targets.values_list("pk", "metric", "target")) == [
+        (kept.pk, "attendance", 50),
+        (grant.targets.get(metric="people_reached").pk, "people_reached", 70),
+    ]
