@@ -2,11 +2,14 @@
 
 Each function returns exactly what its live twin in engagement.py or ladder.py
 returns for the same filters (tests/summary prove it). They cover every
-filter except organizer, and every breakdown except detailed groups and
-organizer; `covers(f, by)` says whether a request can be answered here.
+filter and every breakdown; `covers(f, by)` says whether a request can be
+answered here (whether the summary is in use).
 
 A unique count over a run of days is a scatter of person ids into a boolean
-array; records are kept sorted by day so a period is one slice.
+array; records are kept sorted by day so a period is one slice. Lists (a
+person's detailed groups, an event's organizers) are (owner, value) pairs
+sorted by owner: the selected owners are joined to their pairs and counted
+per value with np.bincount.
 """
 
 from __future__ import annotations
@@ -18,21 +21,31 @@ from typing import Any
 
 import numpy as np
 
-from contacts.models import RaceEthnicityCategory
+from contacts.models import RaceEthnicityCategory, RaceEthnicityGroup
 from crm.models import County, Language
 from reports.metrics import race
 from reports.metrics.filters import Filters, months_before
 from reports.models import Tabulation
 from reports.summary import store
-from reports.summary.store import ATTENDANCE, EVENT, LEADER, OUTREACH, PERSON
+from reports.summary.store import (
+    ATTENDANCE,
+    EVENT,
+    EVENT_ORGANIZER,
+    LEADER,
+    OUTREACH,
+    PERSON,
+    PERSON_GROUP,
+)
 
 FAST_DIMENSIONS = (
     "race_ethnicity",
+    "race_group",
     "county",
     "legislative_district",
     "language",
     "program",
     "event_kind",
+    "organizer",
     "month",
     "quarter",
 )
@@ -46,8 +59,6 @@ RUNG_CODES = ("not_known", "known", "reached", "participant", "regular", "leader
 
 def covers(f: Filters, by: str | None = None) -> bool:
     """Whether the summary can answer this request (and is in use)."""
-    if f.organizer:
-        return False
     if by is not None and by not in FAST_DIMENSIONS:
         return False
     return store.use_summary()
@@ -67,6 +78,14 @@ class _Arrays:
     o_contact: np.ndarray
     o_program: np.ndarray
     o_organizer: np.ndarray
+    # Detailed groups: (person, group pk) pairs sorted by person.
+    g_person: np.ndarray
+    g_group: np.ndarray
+    # Organizers: (event, user pk) pairs sorted by event, and where each
+    # event's pairs start (e_first[e] to e_first[e + 1]).
+    e_event: np.ndarray
+    e_organizer: np.ndarray
+    e_first: np.ndarray
     # Results already computed for these arrays (a dashboard asks for the
     # same period's selection many times): key -> value.
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -111,6 +130,11 @@ def _arrays() -> _Arrays:
         oday = out["day"][oidx]
         oorder = np.argsort(oday, kind="stable")
         oidx = oidx[oorder]
+        groups = stores[PERSON_GROUP]
+        groups = groups[groups["owner"] < len(people)]
+        organizers = stores[EVENT_ORGANIZER]
+        organizers = organizers[organizers["owner"] < len(events)]
+        per_event = np.bincount(organizers["owner"], minlength=len(events))
         arrays = _Arrays(
             people=people,
             events=events,
@@ -122,6 +146,11 @@ def _arrays() -> _Arrays:
             o_contact=out["contact"][oidx].astype(np.int64),
             o_program=out["program"][oidx],
             o_organizer=out["organizer"][oidx],
+            g_person=groups["owner"].astype(np.int64),
+            g_group=groups["value"].astype(np.int64),
+            e_event=organizers["owner"].astype(np.int64),
+            e_organizer=organizers["value"].astype(np.int64),
+            e_first=np.concatenate([[0], np.cumsum(per_event)]).astype(np.int64),
         )
         _cached = (key, arrays)
         return arrays
@@ -165,6 +194,18 @@ class _Selection:
     o_contact: np.ndarray
     o_day: np.ndarray
     o_program: np.ndarray
+    o_organizer: np.ndarray
+
+
+def _organized(arrays: _Arrays, user: int) -> np.ndarray:
+    """Per event: whether the user is one of its organizers."""
+
+    def compute() -> np.ndarray:
+        events = np.zeros(len(arrays.events), dtype=bool)
+        events[arrays.e_event[arrays.e_organizer == user]] = True
+        return events
+
+    return arrays.remember(("organized", user), compute)  # type: ignore[no-any-return]
 
 
 def _select(arrays: _Arrays, f: Filters) -> _Selection:
@@ -187,6 +228,8 @@ def _compute_select(arrays: _Arrays, f: Filters) -> _Selection:
     if f.event_kind:
         kind = store.KIND_CODES.get(f.event_kind, -1)
         keep = keep & (arrays.events["kind"][event] == kind)
+    if f.organizer:
+        keep = keep & _organized(arrays, f.organizer)[event]
     j0, j1 = np.searchsorted(arrays.o_day, [lo, hi + 1])
     o_contact = arrays.o_contact[j0:j1]
     if f.county or f.community:
@@ -197,6 +240,8 @@ def _compute_select(arrays: _Arrays, f: Filters) -> _Selection:
         o_keep = o_keep & np.isin(arrays.o_program[j0:j1], list(f.programs))
     if f.event_kind:
         o_keep = np.zeros(len(o_contact), dtype=bool)  # no outreach at events
+    if f.organizer:
+        o_keep = o_keep & (arrays.o_organizer[j0:j1] == f.organizer)
     return _Selection(
         a_contact=contact[keep],
         a_event=event[keep],
@@ -204,6 +249,7 @@ def _compute_select(arrays: _Arrays, f: Filters) -> _Selection:
         o_contact=o_contact[o_keep],
         o_day=arrays.o_day[j0:j1][o_keep],
         o_program=arrays.o_program[j0:j1][o_keep],
+        o_organizer=arrays.o_organizer[j0:j1][o_keep],
     )
 
 
@@ -287,6 +333,8 @@ def _person_counts(
             if len(where):
                 counts[key] = (len(where), int(weights[where].sum()))
         return counts
+    if by == "race_group":
+        return _group_counts(arrays, idx, checkins)
     field = {"county": "county", "language": "language"}.get(
         by, "district" if by == "legislative_district" else ""
     )
@@ -306,39 +354,138 @@ def _person_counts(
     return counts
 
 
+def _group_counts(
+    arrays: _Arrays, idx: np.ndarray, checkins: np.ndarray
+) -> dict[str, tuple[int, int]]:
+    """Detailed groups, alone or in combination: a person who reported counts
+    once in every group they chose, or under "no detailed group"; people who
+    did not report count once in their status's bucket."""
+    people = arrays.people
+    status = people["status"][idx]
+    counts: dict[str, tuple[int, int]] = {}
+    for status_code, value in store.STATUS_VALUES.items():
+        if value != race.REPORTED:
+            where = idx[status == status_code]
+            if len(where):
+                counts[value] = (len(where), int(checkins[where].sum()))
+    reporting = np.zeros(arrays.n, dtype=bool)
+    reporting[idx[status == store.STATUS_CODES[race.REPORTED]]] = True
+    in_pairs = reporting[arrays.g_person]
+    owners, groups = arrays.g_person[in_pairs], arrays.g_group[in_pairs]
+    with_group = np.zeros(arrays.n, dtype=bool)
+    with_group[owners] = True
+    without = np.flatnonzero(reporting & ~with_group)
+    if len(without):
+        counts[race.NO_GROUP] = (len(without), int(checkins[without].sum()))
+    n = np.bincount(groups)
+    a = np.bincount(groups, weights=checkins[owners])
+    codes = dict(RaceEthnicityGroup.objects.values_list("pk", "code"))
+    for pk in np.flatnonzero(n):
+        code = codes.get(int(pk))
+        if code is not None:
+            counts[code] = (int(n[pk]), round(float(a[pk])))
+    return counts
+
+
 def _month_of(days: np.ndarray) -> np.ndarray:
     months = (days.astype(np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
     index = months.astype("datetime64[M]").astype(np.int64)
     return (index // 12 + 1970) * 100 + index % 12 + 1
 
 
-def _record_keys(arrays: _Arrays, s: _Selection, by: str) -> tuple[Any, Any, Any]:
-    """(keys of check-ins, keys of outreach, key -> label key)."""
+def _record_keys(
+    arrays: _Arrays, s: _Selection, by: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
+    """(keys of check-ins, their people, keys of outreach, their people,
+    key -> label key). Outreach whose key has no row is left out."""
     if by in ("month", "quarter"):
         a, o = _month_of(s.a_day), _month_of(s.o_day)
         if by == "quarter":
             a = (a // 100) * 10 + ((a % 100) - 1) // 3 + 1
             o = (o // 100) * 10 + ((o % 100) - 1) // 3 + 1
-        return a, o, str
+        return a, s.a_contact, o, s.o_contact, str
     if by == "program":
         a = arrays.events["program"][s.a_event].astype(np.int64)
-        return a, s.o_program.astype(np.int64), lambda k: NONE_KEY if k == 0 else str(k)
+        o = s.o_program.astype(np.int64)
+
+        def program(k: int) -> str:
+            return NONE_KEY if k == 0 else str(k)
+
+        return a, s.a_contact, o, s.o_contact, program
+    if by == "organizer":
+        return _organizer_keys(arrays, s)
     # event_kind: outreach has its own key
     a = arrays.events["kind"][s.a_event].astype(np.int64)
     o = np.full(len(s.o_contact), -1, dtype=np.int64)
-    return a, o, lambda k: OUTREACH_KEY if k == -1 else store.KIND_VALUES[k]
+
+    def kind(k: int) -> str:
+        return OUTREACH_KEY if k == -1 else store.KIND_VALUES[k]
+
+    return a, s.a_contact, o, s.o_contact, kind
+
+
+def _organizer_keys(
+    arrays: _Arrays, s: _Selection
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
+    """A check-in counts for every organizer of its event (0: none recorded);
+    outreach for the organizer who logged it."""
+    first = arrays.e_first[s.a_event]
+    many = arrays.e_first[s.a_event + 1] - first
+    # One row per (check-in, organizer): check-in i repeated many[i] times,
+    # its pairs first[i], first[i] + 1, ...
+    row = np.repeat(np.arange(len(many)), many)
+    step = np.arange(len(row)) - np.repeat(np.cumsum(many) - many, many)
+    alone = many == 0
+    a = np.concatenate(
+        [arrays.e_organizer[first[row] + step], np.zeros(alone.sum(), np.int64)]
+    )
+    a_contact = np.concatenate([s.a_contact[row], s.a_contact[alone]])
+    logged = s.o_organizer != 0  # none recorded: no row (the live key is null)
+    o = s.o_organizer[logged].astype(np.int64)
+
+    def organizer(k: int) -> str:
+        return NONE_KEY if k == 0 else str(k)
+
+    return a, a_contact, o, s.o_contact[logged], organizer
 
 
 def _record_counts(
     arrays: _Arrays, s: _Selection, by: str
 ) -> dict[str, tuple[int, int]]:
-    a_keys, o_keys, label = _record_keys(arrays, s, by)
+    a_keys, a_contact, o_keys, o_contact, label = _record_keys(arrays, s, by)
+    keys = np.concatenate([a_keys, o_keys]).astype(np.int64)
+    if not len(keys):
+        return {}
+    contacts = np.concatenate([a_contact, o_contact])
+    values, dense = _dense(keys)
+    checkins = np.bincount(dense[: len(a_keys)], minlength=len(values))
+    # Group the rows by key (a stable radix sort for up to 65,536 keys), then
+    # count each key's unique people with one scatter into a reused array.
+    small = dense.astype(np.uint16) if len(values) <= 1 << 16 else dense
+    by_key = contacts[np.argsort(small, kind="stable")]
+    ends = np.cumsum(np.bincount(dense, minlength=len(values)))
+    seen = np.zeros(arrays.n, dtype=bool)
     counts: dict[str, tuple[int, int]] = {}
-    for value in np.union1d(np.unique(a_keys), np.unique(o_keys)):
-        in_a = a_keys == value
-        people = _unique(arrays.n, s.a_contact[in_a], s.o_contact[o_keys == value])
-        counts[label(int(value))] = (int(people.sum()), int(in_a.sum()))
+    begin = 0
+    for i, value in enumerate(values):
+        part = by_key[begin : ends[i]]
+        seen[part] = True
+        counts[label(int(value))] = (int(np.count_nonzero(seen)), int(checkins[i]))
+        seen[part] = False
+        begin = ends[i]
     return counts
+
+
+def _dense(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct keys, each key's index among them)."""
+    lo, hi = int(keys.min()), int(keys.max())
+    if hi - lo > 4 * len(keys) + (1 << 16):
+        values, dense = np.unique(keys, return_inverse=True)
+        return values, dense.reshape(-1)
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    present[keys - lo] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present) + lo, rank[keys - lo]
 
 
 def breakdown_counts(
@@ -352,7 +499,7 @@ def breakdown_counts(
     )
     total_people = int(engaged.sum())
     total_attendance = len(s.a_contact)
-    if by in ("program", "event_kind", "month", "quarter"):
+    if by in ("program", "event_kind", "organizer", "month", "quarter"):
         return _record_counts(arrays, s, by), total_people, total_attendance
     checkins = arrays.remember(
         ("checkins", f), lambda: np.bincount(s.a_contact, minlength=arrays.n)

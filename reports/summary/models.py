@@ -40,10 +40,13 @@ class SummaryChange(models.Model):
 
 
 class SummaryState(models.Model):
-    """One row: when the summary was last built in full. No row: not built yet,
-    and the counting engine counts live."""
+    """One row: when the summary was last built in full, and in which block
+    format. No row, or a row of an older format: not built yet (blocks of an
+    older format are never read), and the counting engine counts live until
+    the next rebuild."""
 
     built_at = models.DateTimeField()
+    format = models.PositiveSmallIntegerField(default=1)
 
     def __str__(self) -> str:
-        return f"built {self.built_at:%Y-%m-%d %H:%M}"
+        return f"built {self.built_at:%Y-%m-%d %H:%M} (format {self.format})"

@@ -6,8 +6,9 @@ See the package docstring for the design. Functions:
 - mark(kind, ids): note rows whose slots must be recomputed (kinds from
   crm.changes);
 - refresh(): recompute every marked slot from the tables of record;
-- load(): refresh, then every store as one array indexed by primary key
-  (cached per process, re-read block by block when versions change);
+- load(): refresh, then every store as one array (cached per process,
+  re-read block by block when versions change): a slot store indexed by
+  primary key, a pair store as (owner, value) rows sorted by owner;
 - rebuild(): everything from scratch;
 - use_summary(): whether the engine should count from the summary now;
 - live_counts(): a context in which the engine counts live (for comparison).
@@ -38,12 +39,24 @@ from reports.summary.models import SummaryBlock, SummaryChange, SummaryState
 
 BLOCK_SIZE = 1 << 16
 CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
+# The layout of the blocks. Bump it whenever a store or a dtype changes: a
+# summary built in another format counts as not built (the engine counts
+# live) until `rebuild_engagement_summary` runs, so old blocks are never
+# misread. 2: the pair stores person_group and event_organizer.
+FORMAT = 2
 
 PERSON = "person"
 EVENT = "event"
 ATTENDANCE = "attendance"
 OUTREACH = "outreach"
-STORES = (PERSON, EVENT, ATTENDANCE, OUTREACH)
+# Pair stores: a list per row (a person's detailed groups, an event's
+# organizers), as (owner primary key, value) rows sorted by owner then value.
+# Block n holds the pairs of owners n * BLOCK_SIZE to (n + 1) * BLOCK_SIZE - 1,
+# so the concatenated blocks stay sorted by owner.
+PERSON_GROUP = "person_group"
+EVENT_ORGANIZER = "event_organizer"
+PAIR_STORES = (PERSON_GROUP, EVENT_ORGANIZER)
+STORES = (PERSON, EVENT, ATTENDANCE, OUTREACH, *PAIR_STORES)
 
 DTYPES: dict[str, np.dtype[Any]] = {
     PERSON: np.dtype(
@@ -70,6 +83,8 @@ DTYPES: dict[str, np.dtype[Any]] = {
             ("contact", "i4"),
         ]
     ),
+    PERSON_GROUP: np.dtype([("owner", "i4"), ("value", "i4")]),
+    EVENT_ORGANIZER: np.dtype([("owner", "i4"), ("value", "i4")]),
 }
 
 # Codes stored in the arrays.
@@ -86,11 +101,11 @@ ATTENDED = 1
 LEADER = 2
 MAX_CATEGORY_PK = 31
 
-_KIND_TO_STORE = {
-    changes.PEOPLE: PERSON,
-    changes.EVENTS: EVENT,
-    changes.ATTENDANCE: ATTENDANCE,
-    changes.OUTREACH: OUTREACH,
+_KIND_TO_STORES: dict[str, tuple[str, ...]] = {
+    changes.PEOPLE: (PERSON, PERSON_GROUP),
+    changes.EVENTS: (EVENT, EVENT_ORGANIZER),
+    changes.ATTENDANCE: (ATTENDANCE,),
+    changes.OUTREACH: (OUTREACH,),
 }
 
 _force_live: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -119,12 +134,18 @@ def live_counts() -> Iterator[None]:
         _force_live.reset(token)
 
 
+def _current_state() -> Any:
+    """The state rows of a build in this code's block format."""
+    return SummaryState.objects.filter(format=FORMAT)
+
+
 def is_built() -> bool:
+    """Built, and in this code's block format (FORMAT)."""
     if getattr(_request, "active", False):
         if getattr(_request, "built", None) is None:
-            _request.built = SummaryState.objects.exists()
+            _request.built = _current_state().exists()
         return bool(_request.built)
-    return SummaryState.objects.exists()
+    return _current_state().exists()
 
 
 def request_started(**kwargs: Any) -> None:
@@ -159,7 +180,7 @@ def mark(kind: str, ids: Iterable[int]) -> None:
     if not enabled():
         return
     _request.loaded = None  # read again after this write
-    if kind not in _KIND_TO_STORE and kind != changes.ENGAGEMENT_OF_PEOPLE:
+    if kind not in _KIND_TO_STORES and kind != changes.ENGAGEMENT_OF_PEOPLE:
         raise ValueError(f"Unknown change kind: {kind}")
     SummaryChange.objects.bulk_create(
         [SummaryChange(kind=kind, object_id=pk) for pk in ids], batch_size=CHUNK
@@ -265,6 +286,33 @@ def _source(
     return pks, values
 
 
+def _pairs(
+    store: str, ids: Sequence[int] | None, lo: int = 0, hi: int = 0
+) -> np.ndarray:
+    """The (owner, value) rows of the owners given by ids or [lo, hi), sorted."""
+    if store == PERSON_GROUP:
+        through: Any = Contact.race_groups.through
+        owner, value = "contact_id", "raceethnicitygroup_id"
+    elif store == EVENT_ORGANIZER:
+        through = Event.organizers.through
+        owner, value = "event_id", "user_id"
+    else:
+        raise ValueError(f"Not a pair store: {store}")
+    rows = list(
+        through.objects.filter(_range_q(owner, ids, lo, hi))
+        .order_by()
+        .values_list(owner, value)
+    )
+    pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    out = np.zeros(len(rows), dtype=DTYPES[store])
+    out["owner"], out["value"] = pairs[:, 0], pairs[:, 1]
+    return _sorted_pairs(out)
+
+
+def _sorted_pairs(pairs: np.ndarray) -> np.ndarray:
+    return pairs[np.lexsort((pairs["value"], pairs["owner"]))]
+
+
 # Blocks --------------------------------------------------------------------------
 
 
@@ -273,7 +321,7 @@ def _decode(store: str, data: Any) -> np.ndarray:
 
 
 def _empty(store: str) -> np.ndarray:
-    return np.zeros(BLOCK_SIZE, dtype=DTYPES[store])
+    return np.zeros(0 if store in PAIR_STORES else BLOCK_SIZE, dtype=DTYPES[store])
 
 
 def _fill(
@@ -318,6 +366,13 @@ def _update_slots(store: str, ids: list[int]) -> None:
         block = (
             _decode(store, existing[number]) if number in existing else _empty(store)
         )
+        if store in PAIR_STORES:
+            # Drop the members' pairs, then add what they have now.
+            kept = block[~np.isin(block["owner"], np.asarray(members))]
+            fresh = [_pairs(store, chunk) for chunk in _chunks(members)]
+            block = _sorted_pairs(np.concatenate([kept, *fresh]))
+            _save_block(store, number, block, exists=number in existing)
+            continue
         block[np.asarray(members, dtype=np.int64) - base] = np.zeros(
             1, dtype=DTYPES[store]
         )
@@ -334,7 +389,7 @@ def refresh() -> int:
     with transaction.atomic():
         # On PostgreSQL the state row serialises refreshes; SQLite's writes
         # are serialised already.
-        if SummaryState.objects.select_for_update().first() is None:
+        if _current_state().select_for_update().first() is None:
             return 0
         marks = list(SummaryChange.objects.values_list("pk", "kind", "object_id"))
         wanted: dict[str, set[int]] = defaultdict(set)
@@ -342,8 +397,9 @@ def refresh() -> int:
         for _pk, kind, object_id in marks:
             if kind == changes.ENGAGEMENT_OF_PEOPLE:
                 people.add(object_id)
-            elif kind in _KIND_TO_STORE:
-                wanted[_KIND_TO_STORE[kind]].add(object_id)
+            elif kind in _KIND_TO_STORES:
+                for store in _KIND_TO_STORES[kind]:
+                    wanted[store].add(object_id)
         for chunk in _chunks(sorted(people)):
             wanted[ATTENDANCE].update(
                 Attendance.objects.filter(contact_id__in=chunk).values_list(
@@ -368,6 +424,8 @@ def _max_pk(store: str) -> int:
         EVENT: Event,
         ATTENDANCE: Attendance,
         OUTREACH: Outreach,
+        PERSON_GROUP: Contact,
+        EVENT_ORGANIZER: Event,
     }[store]
     last = model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
     return int(last or 0)
@@ -385,10 +443,14 @@ def rebuild(progress: Any = None) -> dict[str, int]:
             last_block = _max_pk(store) // BLOCK_SIZE
             for number in range(last_block + 1):
                 base = number * BLOCK_SIZE
-                block = _empty(store)
-                pks, values = _source(store, None, base, base + BLOCK_SIZE)
-                _fill(store, block, base, pks, values)
-                filled[store] += len(pks)
+                if store in PAIR_STORES:
+                    block = _pairs(store, None, base, base + BLOCK_SIZE)
+                    filled[store] += len(block)
+                else:
+                    block = _empty(store)
+                    pks, values = _source(store, None, base, base + BLOCK_SIZE)
+                    _fill(store, block, base, pks, values)
+                    filled[store] += len(pks)
                 SummaryBlock.objects.create(
                     store=store,
                     number=number,
@@ -397,7 +459,7 @@ def rebuild(progress: Any = None) -> dict[str, int]:
                 )
                 if progress:
                     progress(store, number, last_block)
-        SummaryState.objects.create(built_at=timezone.now())
+        SummaryState.objects.create(built_at=timezone.now(), format=FORMAT)
     return filled
 
 
@@ -442,14 +504,23 @@ def _load() -> dict[str, np.ndarray]:
             key = tuple(versions.get(store, []))
             cached = _full.get(store)
             if cached is None or cached[0] != key:
-                size = (max((n for n, _v in key), default=-1) + 1) * BLOCK_SIZE
-                full = np.zeros(size, dtype=DTYPES[store])
-                for number, _version in key:
-                    base = number * BLOCK_SIZE
-                    full[base : base + BLOCK_SIZE] = _blocks[(store, number)][1]
-                _full[store] = (key, full)
+                _full[store] = (key, _assemble(store, key))
             result[store] = _full[store][1]
         return result
+
+
+def _assemble(store: str, key: tuple[tuple[int, int], ...]) -> np.ndarray:
+    """One array of a store from its cached blocks (called under _lock)."""
+    if store in PAIR_STORES:
+        # Blocks in number order, each sorted: the whole stays sorted by owner.
+        parts = [_blocks[(store, number)][1] for number, _version in key]
+        return np.concatenate(parts) if parts else _empty(store)
+    size = (max((n for n, _v in key), default=-1) + 1) * BLOCK_SIZE
+    full = np.zeros(size, dtype=DTYPES[store])
+    for number, _version in key:
+        base = number * BLOCK_SIZE
+        full[base : base + BLOCK_SIZE] = _blocks[(store, number)][1]
+    return full
 
 
 def generation() -> tuple[Any, ...]:

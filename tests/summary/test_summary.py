@@ -11,14 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from contacts import merge, privacy, services
-from contacts.models import Contact
+from contacts.models import Contact, RaceEthnicityGroup
 from crm import changes
 from crm.models import Topic
 from events import services as event_services
 from events.models import Attendance, Event, Outreach
 from reports import metrics, summary
 from reports.metrics import fast
-from reports.models import SummaryChange, Tabulation
+from reports.models import SummaryChange, SummaryState, Tabulation
 from tests.factories import (
     AttendanceFactory,
     CommentFactory,
@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     category,
     county,
+    group,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,16 @@ def _filters(today: dt.date) -> list[metrics.Filters]:
         metrics.Filters(start=today - dt.timedelta(days=9), end=today),
     ]
     year = base[1]
+    organizer = (
+        Event.organizers.through.objects.order_by("user_id")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    by_organizer = (
+        [year.replace(organizer=organizer), base[0].replace(organizer=organizer)]
+        if organizer
+        else []
+    )
     return [
         *base,
         year.replace(county=king),
@@ -60,11 +71,13 @@ def _filters(today: dt.date) -> list[metrics.Filters]:
         year.replace(community="ASIAN", county=king),
         year.replace(programs=programs),
         year.replace(event_kind=Event.Kind.COMMUNITY_MEETING),
+        *by_organizer,
     ]
 
 
 def assert_summary_equals_live(today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
+    assert set(fast.FAST_DIMENSIONS) == set(metrics.DIMENSIONS)
     for f in _filters(today):
         assert fast.covers(f)
         with summary.live_counts():
@@ -108,11 +121,21 @@ def world(summary_on: None) -> dict[str, Any]:
     """A small coalition: events over two years, attendance and outreach."""
     now = timezone.now()
     program = ProgramFactory()
-    organizer = UserFactory()
+    organizer, second = UserFactory(), UserFactory()
     hispanic = _people(4, categories=["HISPANIC", "WHITE"])
     asian = _people(3, categories=["ASIAN"], county=county("spokane"))
     mixed = _people(2, categories=["BLACK", "AIAN"])
     plain = _people(3)
+    # Detailed groups: one, several, or none chosen (hispanic[3], asian[2]).
+    for person, codes in (
+        (hispanic[0], ["MEXICAN"]),
+        (hispanic[1], ["MEXICAN"]),
+        (hispanic[2], ["MEXICAN", "PUERTO_RICAN"]),
+        (asian[0], ["VIETNAMESE"]),
+        (asian[1], ["HMONG", "VIETNAMESE"]),
+        (mixed[0], ["SOMALI"]),
+    ):
+        person.race_groups.set([group(code) for code in codes])
     events = [
         EventFactory(starts_at=now - dt.timedelta(days=d), program=program)
         for d in (3, 40, 100, 200, 400)
@@ -124,6 +147,10 @@ def world(summary_on: None) -> dict[str, Any]:
             status=Event.Status.CANCELLED,
         )
     )
+    # Organizers: two, one, the other one, none (events[3:]).
+    events[0].organizers.set([organizer, second])
+    events[1].organizers.set([organizer])
+    events[2].organizers.set([second])
     for i, person in enumerate(hispanic + asian + mixed + plain):
         for event in events[: 1 + i % len(events)]:
             AttendanceFactory(
@@ -150,6 +177,7 @@ def world(summary_on: None) -> dict[str, Any]:
         "mixed": mixed,
         "plain": plain,
         "organizer": organizer,
+        "second": second,
         "program": program,
     }
 
@@ -209,6 +237,48 @@ def test_edited_people_events_and_records_are_recounted(world: dict[str, Any]):
     assert_summary_equals_live()
 
 
+def test_detailed_groups_added_and_removed_are_recounted(world: dict[str, Any]):
+    plain, hispanic, asian = world["plain"], world["hispanic"], world["asian"]
+    services.update_contact(
+        contact=plain[0], changes={"race_groups": [group("HMONG")]}, updated_by=None
+    )
+    hispanic[3].race_groups.add(group("SAMOAN"), group("MEXICAN"))
+    hispanic[2].race_groups.remove(group("PUERTO_RICAN"))
+    hispanic[0].race_groups.clear()
+    assert_summary_equals_live()
+    services.update_contact(
+        contact=asian[1], changes={"race_groups": []}, updated_by=None
+    )
+    assert_summary_equals_live()
+
+
+def test_a_deleted_detailed_group_leaves_the_counts(world: dict[str, Any]):
+    extra = RaceEthnicityGroup.objects.create(
+        code="TEST_ONLY", name="A group for this test", category=category("ASIAN")
+    )
+    world["asian"][2].race_groups.add(extra)
+    assert_summary_equals_live()
+    extra.delete()  # the person's list row goes by cascade
+    assert_summary_equals_live()
+
+
+def test_organizers_added_and_removed_are_recounted(world: dict[str, Any]):
+    events, organizer, second = world["events"], world["organizer"], world["second"]
+    third = UserFactory()
+    events[3].organizers.add(third)
+    events[0].organizers.remove(organizer)
+    event_services.update_event(
+        event=events[4], changes={"organizers": [second, third]}, updated_by=None
+    )
+    assert_summary_equals_live()
+    # From the user's side, then a user deleted (their rows go by cascade).
+    second.organized_events.clear()
+    organizer.organized_events.add(events[2])
+    assert_summary_equals_live()
+    third.delete()
+    assert_summary_equals_live()
+
+
 def test_archived_and_restored_people_leave_and_rejoin_the_counts(
     world: dict[str, Any],
 ):
@@ -223,6 +293,22 @@ def test_archived_and_restored_people_leave_and_rejoin_the_counts(
 def test_a_merge_moves_engagement_to_the_person_kept(world: dict[str, Any]):
     keep, duplicate = world["plain"][0], world["hispanic"][3]
     merge.merge_contacts(keep=keep, duplicate=duplicate, merged_by=None)
+    assert_summary_equals_live()
+
+
+@pytest.mark.parametrize("side", ["kept", "merged"])
+def test_a_merge_of_people_in_different_groups_keeps_one_sides_groups(
+    world: dict[str, Any], side: str
+):
+    keep, duplicate = world["hispanic"][2], world["asian"][1]
+    merge.merge_contacts(
+        keep=keep,
+        duplicate=duplicate,
+        choices={"race_ethnicity_status": side},
+        merged_by=None,
+    )
+    expected = {"kept": {"MEXICAN", "PUERTO_RICAN"}, "merged": {"HMONG", "VIETNAMESE"}}
+    assert set(keep.race_groups.values_list("code", flat=True)) == expected[side]
     assert_summary_equals_live()
 
 
@@ -279,13 +365,31 @@ def test_counts_are_live_until_the_summary_is_first_built(settings: Any):
     assert not fast.covers(f)
 
 
-def test_the_organizer_filter_and_detailed_groups_are_counted_live(
+def test_every_filter_and_breakdown_is_counted_from_the_summary(
     summary_on: None,
 ):
     f = metrics.Filters(start=dt.date(2020, 1, 1), end=timezone.localdate())
     assert fast.covers(f)
-    assert not fast.covers(f.replace(organizer=1))
+    assert fast.covers(f.replace(organizer=1))
+    for by in metrics.DIMENSIONS:
+        assert fast.covers(f, by)
+        assert fast.covers(f.replace(organizer=1), by)
+
+
+def test_a_summary_built_in_an_older_format_is_not_read_until_rebuilt(
+    world: dict[str, Any],
+):
+    f = metrics.Filters(start=dt.date(2020, 1, 1), end=timezone.localdate())
+    SummaryState.objects.update(format=summary.FORMAT - 1)
+    assert not summary.is_built()
     assert not fast.covers(f, "race_group")
+    # Marks still accumulate, and nothing is refreshed into the old blocks.
+    world["plain"][0].race_groups.add(group("HMONG"))
+    assert summary.refresh() == 0
+    summary.rebuild()
+    assert summary.is_built()
+    assert fast.covers(f, "race_group")
+    assert_summary_equals_live()
 
 
 def test_nothing_is_marked_when_the_summary_is_off(settings: Any):
