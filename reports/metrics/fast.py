@@ -81,11 +81,14 @@ class _Arrays:
     # Detailed groups: (person, group pk) pairs sorted by person.
     g_person: np.ndarray
     g_group: np.ndarray
-    # Organizers: (event, user pk) pairs sorted by event, and where each
-    # event's pairs start (e_first[e] to e_first[e + 1]).
+    # Organizers: (event, user pk) pairs sorted by event, where each event's
+    # pairs start (e_first[e] to e_first[e + 1]), and per event its first
+    # organizer (0: none) and how many it has.
     e_event: np.ndarray
     e_organizer: np.ndarray
     e_first: np.ndarray
+    e_lead: np.ndarray
+    e_count: np.ndarray
     # Results already computed for these arrays (a dashboard asks for the
     # same period's selection many times): key -> value.
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -135,6 +138,10 @@ def _arrays() -> _Arrays:
         organizers = stores[EVENT_ORGANIZER]
         organizers = organizers[organizers["owner"] < len(events)]
         per_event = np.bincount(organizers["owner"], minlength=len(events))
+        e_first = np.concatenate([[0], np.cumsum(per_event)]).astype(np.int64)
+        e_lead = np.zeros(len(events), dtype=np.int64)
+        led = per_event > 0
+        e_lead[led] = organizers["value"][e_first[:-1][led]]
         arrays = _Arrays(
             people=people,
             events=events,
@@ -150,7 +157,9 @@ def _arrays() -> _Arrays:
             g_group=groups["value"].astype(np.int64),
             e_event=organizers["owner"].astype(np.int64),
             e_organizer=organizers["value"].astype(np.int64),
-            e_first=np.concatenate([[0], np.cumsum(per_event)]).astype(np.int64),
+            e_first=e_first,
+            e_lead=e_lead,
+            e_count=per_event,
         )
         _cached = (key, arrays)
         return arrays
@@ -429,17 +438,19 @@ def _organizer_keys(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
     """A check-in counts for every organizer of its event (0: none recorded);
     outreach for the organizer who logged it."""
-    first = arrays.e_first[s.a_event]
-    many = arrays.e_first[s.a_event + 1] - first
-    # One row per (check-in, organizer): check-in i repeated many[i] times,
-    # its pairs first[i], first[i] + 1, ...
-    row = np.repeat(np.arange(len(many)), many)
-    step = np.arange(len(row)) - np.repeat(np.cumsum(many) - many, many)
-    alone = many == 0
-    a = np.concatenate(
-        [arrays.e_organizer[first[row] + step], np.zeros(alone.sum(), np.int64)]
-    )
-    a_contact = np.concatenate([s.a_contact[row], s.a_contact[alone]])
+    # One row per check-in for its event's first organizer (or none), then
+    # one per further organizer: check-in i again for pairs first + 1, ...
+    lead = arrays.e_lead[s.a_event]
+    more = np.flatnonzero(arrays.e_count[s.a_event] > 1)
+    if len(more):
+        events = s.a_event[more]
+        extra = arrays.e_count[events] - 1
+        start = arrays.e_first[events] + 1 - (np.cumsum(extra) - extra)
+        pairs = np.repeat(start, extra) + np.arange(int(extra.sum()))
+        a = np.concatenate([lead, arrays.e_organizer[pairs]])
+        a_contact = np.concatenate([s.a_contact, np.repeat(s.a_contact[more], extra)])
+    else:
+        a, a_contact = lead, s.a_contact
     logged = s.o_organizer != 0  # none recorded: no row (the live key is null)
     o = s.o_organizer[logged].astype(np.int64)
 
@@ -453,16 +464,16 @@ def _record_counts(
     arrays: _Arrays, s: _Selection, by: str
 ) -> dict[str, tuple[int, int]]:
     a_keys, a_contact, o_keys, o_contact, label = _record_keys(arrays, s, by)
-    keys = np.concatenate([a_keys, o_keys]).astype(np.int64)
-    if not len(keys):
+    if not len(a_keys) and not len(o_keys):
         return {}
-    contacts = np.concatenate([a_contact, o_contact])
-    values, dense = _dense(keys)
-    checkins = np.bincount(dense[: len(a_keys)], minlength=len(values))
+    values, a_dense, o_dense = _dense(a_keys, o_keys)
+    dense = np.concatenate([a_dense, o_dense])
+    checkins = np.bincount(a_dense, minlength=len(values))
     # Group the rows by key (a stable radix sort for up to 65,536 keys), then
     # count each key's unique people with one scatter into a reused array.
-    small = dense.astype(np.uint16) if len(values) <= 1 << 16 else dense
-    by_key = contacts[np.argsort(small, kind="stable")]
+    order = np.argsort(dense, kind="stable")
+    by_key = np.concatenate([a_contact, o_contact]).astype(np.int32)[order]
+    del order
     ends = np.cumsum(np.bincount(dense, minlength=len(values)))
     seen = np.zeros(arrays.n, dtype=bool)
     counts: dict[str, tuple[int, int]] = {}
@@ -476,16 +487,27 @@ def _record_counts(
     return counts
 
 
-def _dense(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct keys, each key's index among them)."""
-    lo, hi = int(keys.min()), int(keys.max())
-    if hi - lo > 4 * len(keys) + (1 << 16):
-        values, dense = np.unique(keys, return_inverse=True)
-        return values, dense.reshape(-1)
-    present = np.zeros(hi - lo + 1, dtype=bool)
-    present[keys - lo] = True
-    rank = np.cumsum(present) - 1
-    return np.flatnonzero(present) + lo, rank[keys - lo]
+def _dense(*keys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(sorted distinct keys of all the arrays, then each array's keys as
+    indices among them: uint16 when there are at most 65,536)."""
+    parts = [k for k in keys if len(k)]
+    lo = min(int(k.min()) for k in parts)
+    hi = max(int(k.max()) for k in parts)
+    total = sum(len(k) for k in keys)
+    if hi - lo > 4 * total + (1 << 16):  # sparse keys: sort them
+        values, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+        bounds = np.cumsum([0, *(len(k) for k in keys)])
+        inverse = inverse.reshape(-1)
+        dense = [inverse[bounds[i] : bounds[i + 1]] for i in range(len(keys))]
+    else:
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        for k in parts:
+            present[k - lo] = True
+        rank = np.cumsum(present) - 1
+        values = np.flatnonzero(present) + lo
+        dense = [rank[k - lo] for k in keys]
+    kind = np.uint16 if len(values) <= 1 << 16 else np.int64
+    return values, *(d.astype(kind) for d in dense)
 
 
 def breakdown_counts(

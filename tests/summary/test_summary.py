@@ -266,6 +266,7 @@ def test_organizers_added_and_removed_are_recounted(world: dict[str, Any]):
     events, organizer, second = world["events"], world["organizer"], world["second"]
     third = UserFactory()
     events[3].organizers.add(third)
+    events[1].organizers.add(second, third)  # three organizers
     events[0].organizers.remove(organizer)
     event_services.update_event(
         event=events[4], changes={"organizers": [second, third]}, updated_by=None
