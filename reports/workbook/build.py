@@ -1,12 +1,15 @@
 """The grant report workbook, sheet by sheet.
 
 Every count comes from the counting engine (reports.metrics): the headline, the
-race/ethnicity breakdowns under both tabulations, county, language, check-ins
-per event (the engine's check-in records grouped by event) and grant progress.
-This module only arranges them, applies the engine's small-number suppression
-for the external variant, and writes typed, neutralised cells with
-contacts.spreadsheets.XlsxWriter (openpyxl write-only mode: rows go to disk as
-they are written). No sheet holds personal data: people appear only as counts.
+race/ethnicity breakdowns under both tabulations, county, language and grant
+progress, from the engagement summary when the engine counts from it. The
+Events and Technical assistance sheets list events with their check-ins (the
+engine's check-in records grouped by event) in a fixed number of queries (see
+events.py). This module only arranges them, applies the engine's small-number
+suppression for the external variant, and writes typed, neutralised cells
+with contacts.spreadsheets.XlsxWriter (openpyxl write-only mode: rows go to
+disk as they are written). No sheet holds personal data: people appear only
+as counts.
 """
 
 from __future__ import annotations
@@ -16,8 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import IO, Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +31,7 @@ from reports.metrics.race import METHOD_LABELS
 from reports.metrics.suppression import is_small, suppress_matrix
 from reports.models import Grant, Tabulation
 from reports.workbook.definitions import definition_rows
+from reports.workbook.events import checkins_per_event, names_per_event, period_events
 from reports.workbook.forms import WorkbookRequest
 
 CHUNK = 2000
@@ -248,25 +251,14 @@ class GrantWorkbook:
         return columns, rows
 
     def events(self, kind: str = "") -> QuerySet[Event]:
-        """Non-cancelled events starting in the period (in the grant's programs),
-        each with its check-ins as the engine counts them."""
-        f = self.filters
-        lo, hi = f.bounds()
-        qs = Event.objects.not_cancelled().filter(starts_at__gte=lo, starts_at__lt=hi)
-        if f.programs:
-            qs = qs.filter(program__in=f.programs)
-        if kind:
-            qs = qs.filter(kind=kind)
-        per_event = (
-            metrics.attendance_records(f)
-            .filter(event_id=OuterRef("pk"))
-            .values("event_id")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        )
-        return qs.annotate(
-            checkins=Coalesce(Subquery(per_event, output_field=IntegerField()), 0)
-        ).order_by("starts_at", "pk")
+        """Non-cancelled events starting in the period (in the grant's
+        programs), in the order the sheets list them."""
+        return period_events(self.filters, kind).order_by("starts_at", "pk")
+
+    @cached_property
+    def checkins(self) -> dict[int, int]:
+        """Check-ins per event, as the engine counts them (see events.py)."""
+        return checkins_per_event(self.filters)
 
     def hidden_events(self) -> set[int]:
         """Events whose check-ins the external variant hides: the per-event column
@@ -274,66 +266,98 @@ class GrantWorkbook:
         if not self.external:
             return set()
         if self._hidden_events is None:
-            # "checkins" is the annotation added by events(); the stubs miss it.
-            pairs = list(self.events().values_list("pk", "checkins"))  # type: ignore[misc]
+            pks = list(self.events().values_list("pk", flat=True))
             flags = suppress_matrix(
-                [[n] for _pk, n in pairs], self.limit, rows_add_up=False
+                [[self.checkins.get(pk, 0)] for pk in pks],
+                self.limit,
+                rows_add_up=False,
             )
             self._hidden_events = {
-                pk for (pk, _n), hide in zip(pairs, flags, strict=True) if hide[0]
+                pk for pk, hide in zip(pks, flags, strict=True) if hide[0]
             }
         return self._hidden_events
 
     def event_rows(self, kind: str = "") -> Iterator[Sequence[Any]]:
         hidden = self.hidden_events()
-        related = ["languages_offered", "interpretation_provided", "host_organizations"]
-        if kind:
-            related.append("ta_recipients")
-        qs = (
-            self.events(kind)
-            .select_related("program", "county")
-            .prefetch_related(*related)
+        checkins = self.checkins
+        f = self.filters
+        # One query per list, for every event of the sheet at once.
+        relations = (
+            ["ta_recipients", "host_organizations"]
+            if kind
+            else ["languages_offered", "interpretation_provided", "host_organizations"]
         )
-        for event in qs.iterator(chunk_size=CHUNK):
-            checkins: int | None = event.checkins  # type: ignore[attr-defined]
-            head_count = event.head_count
-            hide_checkins = event.pk in hidden
+        names = {rel: names_per_event(f, rel, kind) for rel in relations}
+        hosts = names["host_organizations"]
+        kinds = {value: str(label) for value, label in Event.Kind.choices}
+        statuses = {value: str(label) for value, label in Event.Status.choices}
+        rows = self.events(kind).values_list(
+            "pk",
+            "starts_at",
+            "name",
+            "kind",
+            "status",
+            "program__name",
+            "county__name",
+            "is_virtual",
+            "head_count",
+            "childcare_provided",
+            "food_provided",
+            "transport_provided",
+            "ta_hours",
+        )
+        for (
+            pk,
+            starts_at,
+            name,
+            event_kind,
+            status,
+            program,
+            county,
+            is_virtual,
+            head_count,
+            childcare,
+            food,
+            transport,
+            ta_hours,
+        ) in rows.iterator(chunk_size=CHUNK):
+            count: int | None = checkins.get(pk, 0)
+            hide_checkins = pk in hidden
             hide_head = self.external and is_small(head_count, self.limit)
             if hide_checkins:
-                checkins = None
+                count = None
             if hide_head:
                 head_count = None
             note = self.row_note(hide_checkins or hide_head)
             common = (
-                event.starts_at,
-                event.name,
-                event.get_kind_display(),
-                event.get_status_display(),
-                str(event.program) if event.program else "",
-                event.county.name if event.county else "",
+                starts_at,
+                name,
+                kinds.get(event_kind, event_kind),
+                statuses.get(status, status),
+                program or "",
+                county or "",
             )
-            hosts = _names(event.host_organizations.all())
             if kind:
                 yield (
                     *common,
-                    event.ta_hours,
-                    _names(event.ta_recipients.all()),
-                    hosts,
-                    checkins,
+                    ta_hours,
+                    names["ta_recipients"].get(pk, ""),
+                    hosts.get(pk, ""),
+                    count,
                     note,
                 )
             else:
                 yield (
                     *common,
-                    event.is_virtual,
-                    checkins,
+                    is_virtual,
+                    count,
                     head_count,
-                    _names(event.languages_offered.all()),
-                    _names(event.interpretation_provided.all()),
-                    event.childcare_provided,
-                    event.food_provided,
-                    event.transport_provided,
-                    hosts,
+                    names["languages_offered"].get(pk, ""),
+                    names["interpretation_provided"].get(pk, ""),
+                    childcare,
+                    food,
+                    transport,
+                    hosts.get(pk, ""),
                     note,
                 )
 
@@ -485,10 +509,6 @@ class GrantWorkbook:
             ),
         )
         return writer.save_to_tempfile()
-
-
-def _names(objects: Iterable[Any]) -> str:
-    return "; ".join(sorted(str(obj) for obj in objects))
 
 
 def build_grant_workbook(
