@@ -90,11 +90,11 @@ class GrantWorkbook:
 
     @cached_property
     def program_names(self) -> str:
-        """The grant's programs in words (one query, then remembered)."""
+        """The grant's programs in words."""
         grant = self.request.grant
         if grant is None:
             return _("all programs")
-        names = sorted(str(p) for p in grant.programs.all())
+        names = sorted(str(p) for p in self.request.programs)
         return ", ".join(names) if names else _("all programs (the grant names none)")
 
     def notes(self, title: str, method: str = "") -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.models import Program
 from reports.forms import MAX_PERIOD_DAYS
 from reports.metrics import Filters
 from reports.models import Grant
@@ -35,10 +36,15 @@ class WorkbookRequest:
         return "external" if self.external else "internal"
 
     @cached_property
-    def program_ids(self) -> tuple[int, ...]:
+    def programs(self) -> tuple[Program, ...]:
+        """The grant's programs (one query, then remembered)."""
         if self.grant is None:
             return ()
-        return tuple(sorted(p.pk for p in self.grant.programs.all()))
+        return tuple(self.grant.programs.all())
+
+    @property
+    def program_ids(self) -> tuple[int, ...]:
+        return tuple(sorted(p.pk for p in self.programs))
 
     def filters(self) -> Filters:
         """The counting engine's filters: the period and the grant's programs."""

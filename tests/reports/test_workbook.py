@@ -324,12 +324,12 @@ def engine_queries(wanted: WorkbookRequest) -> int:
     return len(context.captured_queries)
 
 
-# The workbook's own queries on top of the engine's: 1 the grant's programs
-# (ids), 1 their names; check-ins per event 2 (counted live: every check-in,
-# less those of people not counted); external suppression of check-ins per
-# event 1; the events sheet 1 + 3 lists (languages offered, interpretation,
-# hosts); the TA sheet 1 + 2 lists (TA recipients, hosts).
-OWN_QUERIES = 12
+# The workbook's own queries on top of the engine's: 1 the grant's programs;
+# check-ins per event 2 (counted live: every check-in, less those of people
+# not counted); external suppression of check-ins per event 1; the events
+# sheet 1 + 3 lists (languages offered, interpretation, hosts); the TA sheet
+# 1 + 2 lists (TA recipients, hosts).
+OWN_QUERIES = 11
 
 
 def test_building_the_workbook_takes_a_fixed_number_of_queries(
