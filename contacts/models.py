@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal, cast
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Func, OuterRef, Q, Value
+from django.db.models.functions import Chr, Concat, Ord, Upper
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -149,10 +153,71 @@ class Organization(models.Model):
         return reverse("contacts:organization-detail", args=[self.pk])
 
 
+# How a query reaches people through a many-to-many field: see linked().
+Links = Literal["exists", "in", "join"]
+
+# People in the list by default: neither archived nor merged into someone else.
+ACTIVE = Q(archived_at__isnull=True, merged_into__isnull=True)
+
+
+class Folded(Func):
+    """The text upper-cased and compared code point by code point, whatever the
+    database's collation: PostgreSQL's "C" collation, SQLite's default (BINARY).
+
+    A range [prefix, next prefix) of it then holds exactly the values starting
+    with the prefix, and an index on it serves that range on both databases.
+    """
+
+    function = "UPPER"
+    template = '(%(function)s(%(expressions)s) COLLATE "C")'
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="%(function)s(%(expressions)s)"
+        )
+
+
+def folded(field: str) -> Folded:
+    """The field upper-cased for case-insensitive prefix search (indexed)."""
+    return Folded(field)
+
+
+def starts_with(field: str, text: str) -> Q:
+    """The field starts with the text, ignoring case: `istartswith`, plus a range
+    on the upper-cased field that its index serves (a LIKE on a folded column
+    uses no index on SQLite, nor on PostgreSQL without a pattern operator class).
+
+    The range is computed by the database from the same UPPER() as the LIKE, so
+    it holds every row the LIKE matches; the LIKE keeps the result exact.
+    """
+    query = Q(**{f"{field}__istartswith": text})
+    if not text or ord(text[-1]) in _NO_NEXT_CHARACTER:
+        return query
+    lowest = Upper(Value(text))
+    # Every value starting with UPPER(text) sorts before UPPER(text) with its
+    # last character's upper case (its first character) moved one code point on.
+    beyond = Concat(
+        Upper(Value(text[:-1])),
+        Chr(Ord(Upper(Value(text[-1]))) + 1),
+        output_field=models.CharField(),
+    )
+    return (
+        Q(GreaterThanOrEqual(folded(field), lowest))
+        & Q(LessThan(folded(field), beyond))
+        & query
+    )
+
+
+# Characters with no next code point PostgreSQL's CHR() accepts (surrogates
+# follow U+D7FF): a prefix ending in one is matched by LIKE alone.
+_NO_NEXT_CHARACTER = {0xD7FF, 0x10FFFF}
+
+
 class ContactQuerySet(models.QuerySet["Contact"]):
     def active(self) -> ContactQuerySet:
         """People who are neither archived nor merged into someone else."""
-        return self.filter(archived_at__isnull=True, merged_into__isnull=True)
+        return self.filter(ACTIVE)
 
     def archived(self) -> ContactQuerySet:
         """People archived (not merged)."""
@@ -177,16 +242,35 @@ class ContactQuerySet(models.QuerySet["Contact"]):
         query = Q()
         for word in text.split()[:5]:
             query &= (
-                Q(first_name__istartswith=word)
-                | Q(last_name__istartswith=word)
-                | Q(preferred_name__istartswith=word)
+                starts_with("first_name", word)
+                | starts_with("last_name", word)
+                | starts_with("preferred_name", word)
             )
         if "@" in text:
-            query |= Q(email__istartswith=text.lower())
+            query |= starts_with("email", text.lower())
         digits = phone_search_digits(text)
         if digits:
             query |= Q(phone__contains=digits)
         return self.filter(query)
+
+    def linked(
+        self, field: str, value: models.Model, *, how: Links = "exists"
+    ) -> ContactQuerySet:
+        """People linked to the value through a many-to-many field, without the
+        join repeating anyone. `how` picks the query's shape, not its result:
+        "exists" (a probe per person, for walking people in the list's order),
+        "in" (from the value's few links to their people) or "join" (the same,
+        streamed: for counting up to a limit)."""
+        m2m = cast(models.ManyToManyField, Contact._meta.get_field(field))  # type: ignore[type-arg]
+        person = f"{m2m.m2m_field_name()}_id"
+        through: Any = m2m.remote_field.through
+        links = through.objects.filter(**{m2m.m2m_reverse_field_name(): value})
+        if how == "join":
+            # One link row per person and value: the join repeats no one.
+            return self.filter(**{field: value})
+        if how == "in":
+            return self.filter(pk__in=links.values(person))
+        return self.filter(Exists(links.filter(**{person: OuterRef("pk")})))
 
 
 class Contact(models.Model):
@@ -346,6 +430,9 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="merged_from",
+        # Indexed where set only (Meta.indexes): an index over the NULLs would
+        # look selective to SQLite for "merged_into_id IS NULL".
+        db_index=False,
     )
     erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -376,7 +463,54 @@ class Contact(models.Model):
             models.Index(fields=["zip_code"]),
             models.Index(fields=["county", "last_name"]),
             models.Index(fields=["legislative_district"]),
-            models.Index(fields=["archived_at", "merged_into"]),
+            # The people list: each sort and column filter of the active people
+            # (the default state) in the list's order, so a page is read from
+            # the index in order, and a count up to a limit stops early.
+            # Partial, because no index may lead with archived_at or
+            # merged_into_id for IS NULL: SQLite, without statistics, takes
+            # such an index for a selective one and sorts every active person.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                condition=ACTIVE,
+                name="contact_active_name_idx",
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                condition=ACTIVE,
+                name="contact_active_created_idx",
+            ),
+            models.Index(
+                fields=["legislative_district", "last_name", "first_name", "id"],
+                condition=ACTIVE,
+                name="contact_active_district_idx",
+            ),
+            models.Index(
+                fields=["owner", "last_name", "first_name", "id"],
+                condition=ACTIVE,
+                name="contact_active_owner_idx",
+            ),
+            models.Index(
+                fields=["preferred_language", "last_name", "first_name", "id"],
+                condition=ACTIVE,
+                name="contact_active_language_idx",
+            ),
+            # Archived people, by name (and anyone archived, for reports).
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                condition=Q(archived_at__isnull=False),
+                name="contact_archived_name_idx",
+            ),
+            # Who was merged into someone (replaces the foreign key's index).
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="contact_merged_into_idx",
+            ),
+            # Search: case-insensitive prefixes (see starts_with).
+            models.Index(folded("last_name"), name="contact_last_name_fold_idx"),
+            models.Index(folded("first_name"), name="contact_first_name_fold_idx"),
+            models.Index(folded("preferred_name"), name="contact_preferred_fold_idx"),
+            models.Index(folded("email"), name="contact_email_fold_idx"),
         ]
         constraints = [
             models.CheckConstraint(
