@@ -326,6 +326,19 @@ def test_bulk_writes_announced_through_crm_changes_are_recounted(
     # A bulk update bypasses model signals; the writer announces it.
     Contact.objects.filter(pk=person.pk).update(county=county("clark"))
     changes.people_changed([person.pk])
+    # Lists written in bulk, as an import does.
+    Contact.objects.filter(pk=world["plain"][1].pk).update(
+        race_ethnicity_status=Contact.SelfIdStatus.REPORTED
+    )
+    Contact.race_groups.through.objects.bulk_create(
+        [
+            Contact.race_groups.through(
+                contact_id=world["plain"][1].pk, raceethnicitygroup_id=group(code).pk
+            )
+            for code in ("SAMOAN", "SOMALI")
+        ]
+    )
+    changes.people_changed([world["plain"][1].pk])
     event = EventFactory(starts_at=timezone.now() - dt.timedelta(hours=1))
     created = Attendance.objects.bulk_create(
         [Attendance(event=event, contact=p) for p in world["mixed"]]
