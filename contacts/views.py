@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, Subquery, Value
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -217,20 +217,21 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def contact_detail_queryset() -> Any:
-    return Contact.objects.select_related(
+def contact_detail_queryset(*, self_identification: bool = True) -> Any:
+    """The person with everything their page shows, in a fixed number of queries.
+
+    Self-identification is loaded only for those allowed to see it.
+    """
+    queryset = Contact.objects.select_related(
         "county",
         "preferred_language",
         "owner",
         "school_district",
         "merged_into",
-        "created_by",
     ).prefetch_related(
         "other_languages",
         "roles",
         "tags",
-        "race_categories",
-        "race_groups__category",
         Prefetch(
             "affiliations",
             queryset=Affiliation.objects.select_related("organization"),
@@ -244,23 +245,48 @@ def contact_detail_queryset() -> Any:
             queryset=Relationship.objects.select_related("from_contact"),
         ),
     )
+    if self_identification:
+        queryset = queryset.prefetch_related("race_categories", "race_groups")
+    return queryset
 
 
 @login_required
 @permission_required("contacts.view_contact", raise_exception=True)
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = get_object_or_404(contact_detail_queryset(), pk=pk)
+    # Views may compose: the person's engagement story comes from events.
+    from events.timeline import Cursor, timeline_page
+
+    shows_timeline = request.user.has_perm("events.view_outreach")
+    older = request.GET.get("older")
+    before = Cursor.parse(older) if older else None
+    if older and before is None:
+        return HttpResponseBadRequest(_("That is not a place in the timeline."))
+    if shows_timeline and before and request.htmx:  # type: ignore[attr-defined]
+        # "Show older entries": just the next entries, appended to the list.
+        person = get_object_or_404(Contact.objects.only("pk"), pk=pk)
+        return render(
+            request,
+            "events/_timeline.html#timeline-entries",
+            {"timeline": timeline_page(person, before=before)},
+        )
+    can_view_self_id = request.user.has_perm("crm.view_self_identification")
+    contact = get_object_or_404(
+        contact_detail_queryset(self_identification=can_view_self_id), pk=pk
+    )
+    affiliation_form = AffiliationForm()
+    organization = affiliation_form.fields["organization"]
+    organizations = organization.queryset  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "contact": contact,
-        "can_view_self_id": request.user.has_perm("crm.view_self_identification"),
-        "affiliation_form": AffiliationForm(),
+        "can_view_self_id": can_view_self_id,
+        "affiliation_form": affiliation_form,
+        # The template lists the choices itself: a select widget renders each
+        # option through templates of its own, which cost more than the page.
+        "organizations": organizations.values_list("pk", "name"),
         "relationship_form": RelationshipForm(from_contact=contact),
     }
-    if request.user.has_perm("events.view_outreach"):
-        # Views may compose: the person's engagement story comes from events.
-        from events.timeline import contact_timeline
-
-        context["timeline"] = contact_timeline(contact)
+    if shows_timeline:
+        context["timeline"] = timeline_page(contact, before=before)
     return render(request, "contacts/contact_detail.html", context)
 
 

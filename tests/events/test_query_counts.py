@@ -100,24 +100,53 @@ def test_the_timeline_runs_a_fixed_number_of_queries(organizer):
     assert len(captured) == 4 and len(entries) == 28
 
 
-def test_the_person_page_does_not_grow_with_the_timeline(organizer):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_the_person_page_does_not_grow_with_the_timeline(
+    organizer, django_assert_num_queries
+):
+    from events.timeline import TIMELINE_LIMIT
 
     person = ContactFactory()
     OutreachFactory(contact=person)
     client = client_for(organizer)
     client.get(f"/people/{person.pk}/")
-    with CaptureQueriesContext(connection) as few:
+    # session, user, user's and group permissions; the person (county,
+    # language, owner, school district and merged-into joined), their other
+    # languages, roles, tags, affiliations, relationships from and to them;
+    # the timeline's outreach, attendance, comments and follow-ups; the
+    # organizations to affiliate with
+    with django_assert_num_queries(16) as few:
         client.get(f"/people/{person.pk}/")
-    for _ in range(5):
+    for _ in range(TIMELINE_LIMIT // 4 + 5):
         OutreachFactory(contact=person)
         AttendanceFactory(contact=person)
         CommentFactory(contact=person)
         FollowUpFactory(contact=person)
-    with CaptureQueriesContext(connection) as many:
-        client.get(f"/people/{person.pk}/")
-    assert len(many) == len(few)
+    with django_assert_num_queries(len(few.captured_queries)):
+        body = client.get(f"/people/{person.pk}/").content.decode()
+    assert "Show older entries" in body
+
+
+def test_older_timeline_entries_run_a_fixed_number_of_queries(
+    organizer, django_assert_num_queries
+):
+    from events.timeline import Cursor
+
+    person = ContactFactory()
+    client = client_for(organizer)
+    older = f"/people/{person.pk}/?older={Cursor(timezone.now(), 'outreach', 0)}"
+    for _ in range(3):
+        OutreachFactory(contact=person)
+    # session, user, user's and group permissions, the person; the timeline's
+    # outreach, attendance, comments and follow-ups
+    with django_assert_num_queries(9):
+        client.get(older, headers={"HX-Request": "true"})
+    for _ in range(30):
+        OutreachFactory(contact=person)
+        AttendanceFactory(contact=person)
+        CommentFactory(contact=person)
+        FollowUpFactory(contact=person)
+    with django_assert_num_queries(9):
+        client.get(older, headers={"HX-Request": "true"})
 
 
 @pytest.mark.parametrize(
