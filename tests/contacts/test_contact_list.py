@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.db import connection
 from django.db.models import Q
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -363,3 +364,30 @@ def test_every_page_runs_the_queries_of_the_first(organizer, small_pages):
     assert queries(client, "/people/?language=es&page=3") == first + 1
     ContactFactory.create_batch(30, owner=organizer)
     assert queries(client, "/people/?page=7") == first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "county=x&role=parent&ordering=-created&legislative_district=99",
+        "county=1&language=es&race_category=ASIAN&consent=none&state=all&q=a%22b<",
+        "ordering=zip_code,-last_name&consent=x",
+    ],
+)
+def test_the_filters_read_as_every_other_lists_filters(data_staff, query):
+    from django.template.loader import render_to_string
+    from django.test import SimpleTestCase
+
+    request = _request(data_staff)
+    request.GET = QueryDict(query)
+    filterset = ContactFilter(
+        request.GET, queryset=Contact.objects.all(), request=request
+    )
+    filterset.is_valid()
+    assert ("race_category" in filterset.form.fields) is True
+    context = {"filter": filterset}
+    SimpleTestCase().assertHTMLEqual(
+        render_to_string("contacts/_people_filters.html", context, request=request),
+        render_to_string("crm/_filters.html", context, request=request),
+    )
