@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -28,7 +30,8 @@ from contacts.serializers import (
     RaceEthnicityGroupSerializer,
     RelationshipSerializer,
 )
-from crm.pagination import CursorPagination
+from crm.fastlist import Computed, FastListMixin
+from crm.pagination import CursorPagination, FilterSetOrderingBackend
 from crm.permissions import RolePermissions
 
 
@@ -39,20 +42,34 @@ class Conflict(APIException):
 
 
 class ContactViewSet(
+    FastListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """People. Archive instead of delete: `POST /contacts/{id}/archive/`."""
+    """People. Archive instead of delete: `POST /contacts/{id}/archive/`.
+
+    Newest first unless `?ordering=` (the people list's sort) says otherwise.
+    """
 
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
+    # The FilterSet's `ordering` is the one sort, and the cursor pages by it.
+    filter_backends = [FilterSetOrderingBackend]
     pagination_class = CursorPagination
     permission_classes = [RolePermissions]
-    ordering_fields = ["last_name", "first_name", "created_at", "id"]
     queryset = Contact.objects.none()
+    list_computed = {
+        "is_archived": Computed(
+            ("archived_at",), lambda row: row["archived_at"] is not None
+        )
+    }
+
+    def list_plan_key(self, request: Request) -> Hashable:
+        # The serializer shows self-identification by this permission alone.
+        return request.user.has_perm("crm.view_self_identification")
 
     def get_queryset(self) -> QuerySet[Contact]:
         return Contact.objects.select_related(

@@ -116,6 +116,9 @@ class ContactSerializer(StrictInputMixin, serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
+        # The API list reads its fields once per answer to this permission
+        # (ContactViewSet.list_plan_key): hiding a field by anything else must
+        # be told there too.
         if not (user and user.has_perm("crm.view_self_identification")):
             # Without the permission the fields are neither shown nor writable,
             # except that a new person's answers may be recorded on creation.
