@@ -209,3 +209,23 @@ def test_who_may_not_see_outreach_gets_no_older_entries_either():
         assert response.status_code == 200
         assert "Talked about buses" not in response.content.decode()
         assert 'id="timeline"' not in response.content.decode()
+
+
+def test_the_way_to_older_entries_speaks_spanish(organizer):
+    from django.conf import settings
+
+    person = ContactFactory()
+    for minutes in range(TIMELINE_LIMIT + 1):
+        OutreachFactory(
+            contact=person, occurred_at=timezone.now() - timedelta(minutes=minutes)
+        )
+    client = client_for(organizer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "Ver entradas anteriores" in page
+    older = re.search(r'href="(/people/\d+/\?older=[^"#]+)#timeline"', page)
+    assert older is not None
+    assert (
+        "Volver a las entradas más recientes"
+        in client.get(older.group(1)).content.decode()
+    )
