@@ -92,14 +92,17 @@ def _from_summary(f: Filters) -> dict[int, int]:
     if not ids:
         return {}
     stores = summary.load()
-    people, attendance = stores[PERSON], stores[ATTENDANCE]
-    attended = (attendance["flags"] & ATTENDED) != 0
-    contact = attendance["contact"].astype(np.int64)
-    event = attendance["event"].astype(np.int64)
-    size = max(ids) + 1
-    keep = attended & (contact < len(people)) & (event < size)
-    keep[keep] = people["active"][contact[keep]] == 1
-    counts = np.bincount(event[keep], minlength=size)
+    active = np.ascontiguousarray(stores[PERSON]["active"]) == 1
+    attendance = stores[ATTENDANCE]
+    event = np.ascontiguousarray(attendance["event"])
+    wanted = np.zeros(max(int(event.max(initial=0)), max(ids)) + 1, dtype=bool)
+    wanted[ids] = True
+    attended = (np.ascontiguousarray(attendance["flags"]) & ATTENDED) != 0
+    rows = np.flatnonzero(wanted[event] & attended)
+    contact = attendance["contact"][rows]
+    known = contact < len(active)
+    rows, contact = rows[known], contact[known]
+    counts = np.bincount(event[rows[active[contact]]], minlength=len(wanted))
     return {pk: int(counts[pk]) for pk in ids if counts[pk]}
 
 
