@@ -502,6 +502,14 @@ class Contact(models.Model):
                 condition=Q(archived_at__isnull=False),
                 name="contact_archived_name_idx",
             ),
+            # Everyone archived or merged: whom reports leave out. SQLite uses
+            # no index for an OR of IS NOT NULL terms but this one, whose
+            # condition is that OR.
+            models.Index(
+                fields=list(_STATE),
+                condition=Q(archived_at__isnull=False) | Q(merged_into__isnull=False),
+                name="contact_not_active_idx",
+            ),
             # Who was merged into someone (replaces the foreign key's index).
             models.Index(
                 fields=["merged_into"],
