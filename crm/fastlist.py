@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db import models
+from django.db import connections, models
 from django.db.models import F
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -133,6 +133,29 @@ def _scalar(
     return field.to_representation
 
 
+class _Ids:
+    """Where a compiled list query takes the page's ids."""
+
+    def __repr__(self) -> str:
+        return "<ids>"
+
+
+_IDS = _Ids()
+_IDS_SQL = "/*ids*/%s"
+
+
+def _compile(queryset: QuerySet[Any], alias: str) -> tuple[str, list[Any]] | None:
+    """A values_list() query's SQL and parameters, the ids' place marked; None
+    if Django converts what it reads (then it is read through the queryset)."""
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    if compiler.get_converters([column for column, *_ in compiler.select]):
+        return None
+    if sum(p is _IDS for p in params) != 1:
+        return None
+    return sql, list(params)
+
+
 class _AmongIds(In):
     """`column IN (ids)`, but on PostgreSQL `column = ANY(...)` with the ids in one
     parameter: psycopg parses a query's placeholders on every call unless the
@@ -140,11 +163,16 @@ class _AmongIds(In):
     Whole numbers go as one text ("1,2,3"), which is quicker still to send than
     an array."""
 
+    # The ids were read from the database: nothing to prepare, and Django's
+    # looking at them one by one takes longer than the query.
+    def get_prep_lookup(self) -> Any:
+        return self.rhs
+
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        # The ids were read from the database: nothing to prepare, and Django's
-        # preparing them one by one takes longer than the query.
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids = list(self.rhs)
+        if ids == [_IDS]:
+            return f"{lhs} IN ({_IDS_SQL})", (*lhs_params, _IDS)
         placeholders = ", ".join(["%s"] * len(ids))
         return f"{lhs} IN ({placeholders})", (*lhs_params, *ids)
 
@@ -154,10 +182,10 @@ class _AmongIds(In):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids = list(self.rhs)
         column_type = self.lhs.output_field.db_type(connection)
-        if column_type in ("integer", "bigint", "smallint") and all(
-            type(pk) is int for pk in ids
-        ):
-            text = ",".join(map(str, ids))
+        if column_type not in ("integer", "bigint", "smallint"):
+            return self.as_sql(compiler, connection)
+        if ids == [_IDS] or all(type(pk) is int for pk in ids):
+            text = _IDS if ids == [_IDS] else ",".join(map(str, ids))
             sql = f"{lhs} = ANY(string_to_array(%s, ',')::{column_type}[])"
             return sql, (*lhs_params, text)
         return f"{lhs} = ANY(%s)", (*lhs_params, ids)
@@ -200,6 +228,8 @@ class ReadPlan:
                 names.update(dict.fromkeys(computed[name].columns))
         self.names = tuple(names)
         self.many = [e for e in self.entries if isinstance(e, _Many)]
+        # The list fields' queries, compiled, by field and database.
+        self._compiled: dict[tuple[str, str], tuple[str, list[Any]] | None] = {}
 
     @staticmethod
     def _model_field(model: type[models.Model], name: str, source: str) -> Any:
@@ -295,15 +325,47 @@ class ReadPlan:
         for many in self.many:
             per_row: dict[Any, list[Any]] = {pk: [] for pk in ids}
             if ids:
-                pairs = (
-                    many.through._default_manager.filter(_AmongIds(F(many.owner), ids))
-                    .order_by(*many.ordering)
-                    .values_list(many.owner, many.value)
-                )
-                for owner, value in pairs:
+                for owner, value in self._pairs(many, ids):
                     per_row[owner].append(value)
             lists[many.name] = per_row
         return lists
+
+    def _pairs(self, many: _Many, ids: Sequence[Any]) -> Iterable[tuple[Any, Any]]:
+        """(row id, value) of a list field for the rows, in the list's order.
+
+        The query is compiled once per plan and database, the ids put in its
+        place on each call: building and compiling the queryset anew cost as
+        much as running it.
+        """
+        manager = many.through._default_manager
+        alias = manager.db
+        key = (many.name, alias)
+        if key not in self._compiled:
+            self._compiled[key] = _compile(
+                manager.filter(_AmongIds(F(many.owner), [_IDS]))
+                .order_by(*many.ordering)
+                .values_list(many.owner, many.value),
+                alias,
+            )
+        compiled = self._compiled[key]
+        if compiled is None:  # values to convert: as Django reads them
+            return (
+                manager.filter(_AmongIds(F(many.owner), ids))
+                .order_by(*many.ordering)
+                .values_list(many.owner, many.value)
+            )
+        sql, params = compiled
+        if _IDS_SQL in sql:  # column IN (%s, %s, ...)
+            sql = sql.replace(_IDS_SQL, ", ".join(["%s"] * len(ids)))
+            values = [v for p in params for v in (ids if p is _IDS else [p])]
+        else:  # column = ANY(string_to_array(%s, ',')::integer[])
+            if not all(type(pk) is int for pk in ids):
+                raise TypeError("Expected whole-number ids")
+            text = ",".join(map(str, ids))
+            values = [text if p is _IDS else p for p in params]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, values)
+            return cursor.fetchall()
 
     def render(self, rows: Sequence[Row]) -> list[Row]:
         """The rows as the serializer shows them."""
