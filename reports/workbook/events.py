@@ -15,7 +15,8 @@ without fresh statistics the planner nests a scan of every active person
 inside it (seconds per event). The live count here is two grouped queries
 driven by indexes: every attended row per event (index on event and status),
 minus the attended rows of people not counted, found from those few people
-(indexes on archived_at and merged_into, then on contact and status).
+(contacts' partial index of people archived or merged, whose condition is
+the OR written here, then the index on contact and status).
 """
 
 from __future__ import annotations
