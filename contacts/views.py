@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from contacts import services
 from contacts.filters import ContactFilter, OrganizationFilter
@@ -252,6 +253,7 @@ def contact_detail_queryset(*, self_identification: bool = True) -> Any:
 
 @login_required
 @permission_required("contacts.view_contact", raise_exception=True)
+@vary_on_headers("HX-Request")  # older entries come as a fragment to htmx
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Views may compose: the person's engagement story comes from events.
     from events.timeline import Cursor, timeline_page

@@ -171,6 +171,7 @@ def test_the_person_page_shows_the_latest_entries_and_links_to_the_rest(organize
     fragment = client.get(older.group(1), headers={"HX-Request": "true"})
     body = fragment.content.decode()
     assert fragment.status_code == 200
+    assert "HX-Request" in fragment["Vary"]
     assert "<html" not in body and "<h2" not in body
     assert body.count("<time ") == 5
     assert _says(f"Call number {TIMELINE_LIMIT + 4}", body)
