@@ -110,8 +110,9 @@ class ContactFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     # How the many-to-many filters (and the language) are written while the
-    # queryset is built; see filtered().
+    # queryset is built, and which fields' links are few; see filtered().
     links: Links = "exists"
+    few: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,30 +127,49 @@ class ContactFilter(django_filters.FilterSet):
             self._qs = self.filtered()
         return self._qs
 
-    def filtered(self, links: Links = "exists") -> QuerySet[Contact]:
+    def filtered(
+        self, links: Links = "exists", few: frozenset[str] = frozenset()
+    ) -> QuerySet[Contact]:
         """The people matching the filters, in the chosen order with ties broken.
 
-        `links` changes how the query is written, never whom it finds:
-        "exists" (the default) probes each person's links, which suits walking
-        people in the list's order when many match; "in" starts from the
-        value's links, for when few people match; "join" streams the links
-        and their people, for counting up to a limit. Databases choose between
-        such plans from statistics, which SQLite does not keep by default.
+        `links` and `few` change how the query is written, never whom it finds.
+        Links: "exists" (the default) probes each person's links, which suits
+        walking people in the list's order when many match; "join" lets the
+        database start from either side, for when few people match or for
+        counting up to a limit. The many-to-many fields in `few` (see
+        few_links()) start from their links ("in") whatever `links` says.
+        Databases choose between such plans from statistics, which SQLite does
+        not keep by default.
         """
-        self.links = links
+        self.links, self.few = links, few
         try:
             queryset = self.queryset.all()
             if self.is_bound:
                 self.errors  # noqa: B018 (validates the form before filtering)
                 queryset = self.filter_queryset(queryset)
         finally:
-            self.links = "exists"
+            self.links, self.few = "exists", frozenset()
         cleaned = getattr(self.form, "cleaned_data", {})
         if not cleaned.get("state"):
             queryset = queryset.filter(
                 archived_at__isnull=True, merged_into__isnull=True
             )
         return queryset.order_by(*self.sort_keys())
+
+    def few_links(self, limit: int) -> frozenset[str]:
+        """The many-to-many fields filtered by a value that links at most limit
+        people: a query is best started from those links. One query each."""
+        cleaned = getattr(self.form, "cleaned_data", {})
+        few = set()
+        for name in ("role", "tag", "race_category"):
+            flt = self.filters.get(name)
+            value = cleaned.get(name)
+            if flt is None or not value:
+                continue
+            links = Contact.objects.links(flt.field_name, value)
+            if links[: limit + 1].count() <= limit:
+                few.add(flt.field_name)
+        return frozenset(few)
 
     def sort_keys(self) -> tuple[str, ...]:
         """The order asked for, then what breaks its ties, ending with the id."""
@@ -177,7 +197,8 @@ class ContactFilter(django_filters.FilterSet):
     def filter_linked(
         self, queryset: QuerySet[Contact], name: str, value: Any
     ) -> QuerySet[Contact]:
-        return queryset.linked(name, value, how=self.links)  # type: ignore[attr-defined, no-any-return]
+        how: Links = "in" if name in self.few else self.links
+        return queryset.linked(name, value, how=how)  # type: ignore[attr-defined, no-any-return]
 
     def filter_language(
         self, queryset: QuerySet[Contact], name: str, value: Language

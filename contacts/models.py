@@ -7,7 +7,7 @@ from typing import Any, Literal, cast
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Q, Value
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Chr, Concat, Ord, Upper
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.urls import reverse
@@ -254,21 +254,28 @@ class ContactQuerySet(models.QuerySet["Contact"]):
             query |= Q(phone__contains=digits)
         return self.filter(query)
 
+    def links(self, field: str, value: models.Model) -> QuerySet[Any]:
+        """The rows linking people to the value through a many-to-many field."""
+        m2m = cast(models.ManyToManyField, Contact._meta.get_field(field))  # type: ignore[type-arg]
+        through: Any = m2m.remote_field.through
+        return through.objects.filter(  # type: ignore[no-any-return]
+            **{m2m.m2m_reverse_field_name(): value}
+        ).order_by()
+
     def linked(
         self, field: str, value: models.Model, *, how: Links = "exists"
     ) -> ContactQuerySet:
         """People linked to the value through a many-to-many field, without the
         join repeating anyone. `how` picks the query's shape, not its result:
         "exists" (a probe per person, for walking people in the list's order),
-        "in" (from the value's few links to their people) or "join" (the same,
-        streamed: for counting up to a limit)."""
-        m2m = cast(models.ManyToManyField, Contact._meta.get_field(field))  # type: ignore[type-arg]
-        person = f"{m2m.m2m_field_name()}_id"
-        through: Any = m2m.remote_field.through
-        links = through.objects.filter(**{m2m.m2m_reverse_field_name(): value})
+        "in" (from the value's links to their people) or "join" (either way
+        round, as the database sees fit)."""
         if how == "join":
             # One link row per person and value: the join repeats no one.
             return self.filter(**{field: value})
+        m2m = cast(models.ManyToManyField, Contact._meta.get_field(field))  # type: ignore[type-arg]
+        person = f"{m2m.m2m_field_name()}_id"
+        links = self.links(field, value)
         if how == "in":
             return self.filter(pk__in=links.values(person))
         return self.filter(Exists(links.filter(**{person: OuterRef("pk")})))

@@ -139,14 +139,16 @@ def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
     skipping everyone before them: as fast a million people in as on page 1.
     """
     keys = filterset.sort_keys()
-    # Counted with the links joined: that stops at the limit whichever side
-    # (the people or the links) has fewer rows to read.
-    matches = filterset.filtered(links="join").order_by().values("pk")
+    # A role, tag or race/ethnicity linking few people: start from its links.
+    few = filterset.few_links(COUNT_LIMIT)
+    # Counted with the links joined: the database starts from whichever side
+    # its indexes say is smaller, and stops at the limit.
+    matches = filterset.filtered(links="join", few=few).order_by().values("pk")
     count = matches[: COUNT_LIMIT + 1].count()
     more_than = count > COUNT_LIMIT
     # Many matches: walk people in the list's order, probing each; few: start
     # from them and sort them.
-    queryset = filterset.filtered(links="exists" if more_than else "in")
+    queryset = filterset.filtered(links="exists" if more_than else "join", few=few)
 
     number = min(_positive(request.GET.get("page")) or 1, MAX_PAGE)
     after = _positive(request.GET.get("after"))

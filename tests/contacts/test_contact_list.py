@@ -168,8 +168,11 @@ def test_each_way_of_writing_the_linked_filters_finds_the_same_people(
             query, queryset=Contact.objects.all(), request=_request(data_staff)
         )
         assert filterset.is_valid()
-        found = filterset.filtered(links=links).values_list("first_name", flat=True)
-        assert sorted(found) == sorted(expected), (query, links)
+        for few in (frozenset(), frozenset({"roles", "tags", "race_categories"})):
+            found = filterset.filtered(links=links, few=few)
+            assert sorted(found.values_list("first_name", flat=True)) == sorted(
+                expected
+            ), (query, links, few)
 
 
 def _request(user: User) -> Any:
@@ -213,6 +216,31 @@ def test_column_filters_and_states(data_staff):
         "Ana A",
         "Cy C",
     ]
+
+
+def test_roles_linking_many_or_few_people_combine_with_other_filters(
+    organizer, small_pages
+):
+    yakima = county("yakima")
+    for index in range(8):
+        person = ContactFactory(
+            first_name=f"P{index}",
+            last_name="Parent",
+            county=yakima if index % 2 else county("king"),
+        )
+        person.roles.add(role("parent"))
+        if index in (1, 2):
+            person.roles.add(role("legislator"))
+    client = client_for(organizer)
+    cases = {
+        "role=parent": ["P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7"],
+        f"role=parent&county={yakima.pk}": ["P1", "P3", "P5", "P7"],
+        f"role=legislator&county={yakima.pk}": ["P1"],
+        "role=legislator": ["P1", "P2"],
+    }
+    for query, expected in cases.items():
+        people = [name for page in walk(client, f"/people/?{query}") for name in page]
+        assert people == [f"{first} Parent" for first in expected], query
 
 
 # --- order, count and pages ------------------------------------------------------
@@ -359,9 +387,12 @@ def test_every_page_runs_the_queries_of_the_first(organizer, small_pages):
     assert queries(client, "/people/?page=3&before=1") == first
     assert queries(client, "/people/?q=ab") == first
     assert queries(client, "/people/?consent=email&ordering=-created") == first
-    # A filter by a chosen record reads that record once.
-    assert queries(client, "/people/?role=parent") == first + 1
+    # A filter by a chosen record reads that record once; a role, tag or
+    # race/ethnicity also counts its links, up to the limit.
     assert queries(client, "/people/?language=es&page=3") == first + 1
+    assert queries(client, "/people/?role=parent") == first + 2
+    tag = TagFactory().pk
+    assert queries(client, f"/people/?role=parent&tag={tag}&page=2") == first + 4
     ContactFactory.create_batch(30, owner=organizer)
     assert queries(client, "/people/?page=7") == first
 
