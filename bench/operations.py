@@ -285,7 +285,7 @@ def _workbook_ops(admin: Any, today: dt.date) -> list[Op]:
             lambda: _get(admin, url),
             limit_ms=5_000,
             repeat=2,
-            warmup=0,
+            warmup=1,
         )
     ]
 
