@@ -131,7 +131,9 @@ def _next_to(keys: tuple[str, ...], anchor: int, *, before: bool) -> Q:
 
 
 def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
-    """The page of people the request asks for, in two queries however deep.
+    """The page of people the request asks for, in the same queries however
+    deep: the count up to COUNT_LIMIT and the page (and one per role, tag or
+    race/ethnicity filter, see ContactFilter.few_links).
 
     `?page=` alone skips rows in the order of the sort's index. The Previous
     and Next links also carry the id of the person next to the page (`before=`,
@@ -175,20 +177,25 @@ def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
     else:
         rows = rows[:PAGE_SIZE]
         has_previous, has_next = number > 1 or after is not None, more
+    if not rows:
+        # Past the end, or next to someone no longer listed: back to the start.
+        has_previous, has_next = number > 1 or bool(after or before), False
     page = PeoplePage(
         object_list=rows,
         number=number,
         count=min(count, COUNT_LIMIT),
         more_than=more_than,
-        has_previous=has_previous and bool(rows),
-        has_next=has_next and bool(rows),
+        has_previous=has_previous,
+        has_next=has_next,
     )
     query = _people_query(request)
     prefix = f"{query}&" if query else ""
     if page.has_previous:
         # The first page has one address, whatever leads to it.
         page.previous_query = (
-            query if number <= 2 else f"{prefix}page={number - 1}&before={rows[0].pk}"
+            query
+            if number <= 2 or not rows
+            else f"{prefix}page={number - 1}&before={rows[0].pk}"
         )
     if page.has_next:
         page.next_query = f"{prefix}page={number + 1}&after={rows[-1].pk}"

@@ -364,9 +364,13 @@ def test_a_page_past_the_end_shows_the_last_page_and_nonsense_the_first(
 
 def test_a_cursor_to_someone_gone_shows_an_empty_page(organizer, small_pages):
     ContactFactory.create_batch(4)
-    page = client_for(organizer).get("/people/?page=2&after=999999").context["page"]
-    assert page.object_list == []
-    assert not page.has_next
+    client = client_for(organizer)
+    for cursor in ("after", "before"):
+        page = client.get(f"/people/?page=2&{cursor}=999999").context["page"]
+        assert page.object_list == []
+        assert not page.has_next
+        # The way out is the first page.
+        assert (page.has_previous, page.previous_query) == (True, "")
 
 
 # --- query counts ------------------------------------------------------------------
