@@ -6,10 +6,16 @@ filter and every breakdown; `covers(f, by)` says whether a request can be
 answered here (whether the summary is in use).
 
 A unique count over a run of days is a scatter of person ids into a boolean
-array; records are kept sorted by day so a period is one slice. Lists (a
-person's detailed groups, an event's organizers) are (owner, value) pairs
-sorted by owner: the selected owners are joined to their pairs and counted
-per value with np.bincount.
+array; records (of active people only) are kept sorted by day so a period is
+one slice. Lists (a person's detailed groups, an event's organizers) are
+(owner, value) pairs sorted by owner: the selected owners are joined to their
+pairs and counted per value with np.bincount.
+
+What a request would otherwise redo is derived once per loaded version of the
+summary (`_Arrays.derive`): the records grouped by program, event kind and
+organizer (so a record breakdown only slices and scatters, never sorts), and
+people sorted into classes that share their race/ethnicity buckets (so a
+breakdown by community is one np.bincount over the classes).
 """
 
 from __future__ import annotations
@@ -51,7 +57,6 @@ FAST_DIMENSIONS = (
 )
 NONE_KEY = "none"
 OUTREACH_KEY = "outreach"
-EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 # Rung codes, in ladder order after "not known".
 RUNG_CODES = ("not_known", "known", "reached", "participant", "regular", "leader")
@@ -68,12 +73,13 @@ def covers(f: Filters, by: str | None = None) -> bool:
 class _Arrays:
     people: np.ndarray
     events: np.ndarray
-    # Check-ins at counted (not cancelled) events, sorted by the event's day.
+    # Check-ins of active people at counted (not cancelled) events, sorted by
+    # the event's day.
     a_day: np.ndarray
     a_contact: np.ndarray
     a_event: np.ndarray
     a_leader: np.ndarray
-    # Outreach that reached the person, sorted by day.
+    # Outreach that reached an active person, sorted by day.
     o_day: np.ndarray
     o_contact: np.ndarray
     o_program: np.ndarray
@@ -92,6 +98,9 @@ class _Arrays:
     # Results already computed for these arrays (a dashboard asks for the
     # same period's selection many times): key -> value.
     memo: dict[Any, Any] = field(default_factory=dict)
+    # Arrays derived from these once, on first use, and kept as long as they
+    # are (never cleared like the memo): key -> value.
+    derived: dict[Any, Any] = field(default_factory=dict)
 
     def remember(self, key: Any, compute: Any) -> Any:
         if key not in self.memo:
@@ -99,6 +108,11 @@ class _Arrays:
                 self.memo.clear()
             self.memo[key] = compute()
         return self.memo[key]
+
+    def derive(self, key: Any, compute: Any) -> Any:
+        if key not in self.derived:
+            self.derived[key] = compute()
+        return self.derived[key]
 
     @property
     def n(self) -> int:
@@ -116,53 +130,68 @@ def _arrays() -> _Arrays:
     with _lock:
         if _cached is not None and _cached[0] == key:
             return _cached[1]
-        people, events = stores[PERSON], stores[EVENT]
-        att = stores[ATTENDANCE]
-        idx = np.flatnonzero(att["flags"] & store.ATTENDED)
-        ev = att["event"][idx].astype(np.int64)
-        contact = att["contact"][idx].astype(np.int64)
-        ok = (ev < len(events)) & (contact < len(people))
-        idx, ev, contact = idx[ok], ev[ok], contact[ok]
-        counted = events["counted"][ev] == 1
-        idx, ev, contact = idx[counted], ev[counted], contact[counted]
-        day = events["day"][ev]
-        order = np.argsort(day, kind="stable")
-        out = stores[OUTREACH]
-        oidx = np.flatnonzero(out["reached"])
-        oidx = oidx[out["contact"][oidx] < len(people)]
-        oday = out["day"][oidx]
-        oorder = np.argsort(oday, kind="stable")
-        oidx = oidx[oorder]
-        groups = stores[PERSON_GROUP]
-        groups = groups[groups["owner"] < len(people)]
-        organizers = stores[EVENT_ORGANIZER]
-        organizers = organizers[organizers["owner"] < len(events)]
-        per_event = np.bincount(organizers["owner"], minlength=len(events))
-        e_first = np.concatenate([[0], np.cumsum(per_event)]).astype(np.int64)
-        e_lead = np.zeros(len(events), dtype=np.int64)
-        led = per_event > 0
-        e_lead[led] = organizers["value"][e_first[:-1][led]]
-        arrays = _Arrays(
-            people=people,
-            events=events,
-            a_day=day[order],
-            a_contact=contact[order],
-            a_event=ev[order],
-            a_leader=(att["flags"][idx][order] & LEADER) != 0,
-            o_day=out["day"][oidx],
-            o_contact=out["contact"][oidx].astype(np.int64),
-            o_program=out["program"][oidx],
-            o_organizer=out["organizer"][oidx],
-            g_person=groups["owner"].astype(np.int64),
-            g_group=groups["value"].astype(np.int64),
-            e_event=organizers["owner"].astype(np.int64),
-            e_organizer=organizers["value"].astype(np.int64),
-            e_first=e_first,
-            e_lead=e_lead,
-            e_count=per_event,
-        )
+        arrays = _build(stores)
         _cached = (key, arrays)
         return arrays
+
+
+def _build(stores: dict[str, np.ndarray]) -> _Arrays:
+    """The arrays the counts read, from the summary's stores."""
+    people, events = stores[PERSON], stores[EVENT]
+    # Every count is of active people: the records of anyone else (archived,
+    # merged) are left out here, once, rather than by every request.
+    active = people["active"] == 1
+    att = stores[ATTENDANCE]
+    idx = np.flatnonzero(att["flags"] & store.ATTENDED)
+    ev = att["event"][idx].astype(np.int64)
+    contact = att["contact"][idx].astype(np.int64)
+    ok = (ev < len(events)) & (contact < len(people))
+    idx, ev, contact = idx[ok], ev[ok], contact[ok]
+    kept = (events["counted"][ev] == 1) & active[contact]
+    idx, ev, contact = idx[kept], ev[kept], contact[kept]
+    day = events["day"][ev]
+    order = _day_order(day)
+    out = stores[OUTREACH]
+    oidx = np.flatnonzero(out["reached"])
+    oidx = oidx[out["contact"][oidx] < len(people)]
+    oidx = oidx[active[out["contact"][oidx]]]
+    oidx = oidx[_day_order(out["day"][oidx])]
+    groups = stores[PERSON_GROUP]
+    groups = groups[groups["owner"] < len(people)]
+    organizers = stores[EVENT_ORGANIZER]
+    organizers = organizers[organizers["owner"] < len(events)]
+    per_event = np.bincount(organizers["owner"], minlength=len(events))
+    e_first = np.concatenate([[0], np.cumsum(per_event)]).astype(np.int64)
+    e_lead = np.zeros(len(events), dtype=np.int64)
+    led = per_event > 0
+    e_lead[led] = organizers["value"][e_first[:-1][led]]
+    return _Arrays(
+        people=people,
+        events=events,
+        a_day=day[order],
+        a_contact=contact[order],
+        a_event=ev[order],
+        a_leader=(att["flags"][idx][order] & LEADER) != 0,
+        o_day=out["day"][oidx],
+        o_contact=out["contact"][oidx].astype(np.int64),
+        o_program=out["program"][oidx],
+        o_organizer=out["organizer"][oidx],
+        g_person=groups["owner"].astype(np.int64),
+        g_group=groups["value"].astype(np.int64),
+        e_event=organizers["owner"].astype(np.int64),
+        e_organizer=organizers["value"].astype(np.int64),
+        e_first=e_first,
+        e_lead=e_lead,
+        e_count=per_event,
+    )
+
+
+def _day_order(days: np.ndarray) -> np.ndarray:
+    """The stable order of records by day (a radix sort when the days span
+    fewer than 65,536)."""
+    if len(days) and int(days.max()) - int(days.min()) < 1 << 16:
+        days = (days - days.min()).astype(np.uint16)
+    return np.argsort(days, kind="stable")
 
 
 def _category_bits() -> dict[str, int]:
@@ -195,15 +224,12 @@ def _compute_people_mask(
 
 @dataclass
 class _Selection:
-    """The check-ins and reached outreach a Filters selects."""
+    """The check-ins and reached outreach a Filters selects: their people,
+    and the events of the check-ins."""
 
     a_contact: np.ndarray
     a_event: np.ndarray
-    a_day: np.ndarray
     o_contact: np.ndarray
-    o_day: np.ndarray
-    o_program: np.ndarray
-    o_organizer: np.ndarray
 
 
 def _organized(arrays: _Arrays, user: int) -> np.ndarray:
@@ -222,43 +248,32 @@ def _select(arrays: _Arrays, f: Filters) -> _Selection:
 
 
 def _compute_select(arrays: _Arrays, f: Filters) -> _Selection:
-    lo, hi = f.start.toordinal(), f.end.toordinal()
-    mask = _people_mask(arrays, f.county, f.community, None)
-    i0, i1 = np.searchsorted(arrays.a_day, [lo, hi + 1])
+    """The period's rows, as views of the arrays when no other filter applies
+    (the arrays hold active people's records only)."""
+    i0, i1 = _day_range(arrays.a_day, f.start.toordinal(), f.end.toordinal())
+    j0, j1 = _day_range(arrays.o_day, f.start.toordinal(), f.end.toordinal())
     contact = arrays.a_contact[i0:i1]
     event = arrays.a_event[i0:i1]
+    keep: np.ndarray | None = None
     if f.county or f.community:
-        keep = mask[contact]
-    else:  # only "active": precomputed once per arrays
-        keep = arrays.remember("a_active", lambda: mask[arrays.a_contact])[i0:i1]
-    # Never in place: `keep` may be a view of a remembered array.
-    if f.programs:
-        keep = keep & np.isin(arrays.events["program"][event], list(f.programs))
-    if f.event_kind:
-        kind = store.KIND_CODES.get(f.event_kind, -1)
-        keep = keep & (arrays.events["kind"][event] == kind)
-    if f.organizer:
-        keep = keep & _organized(arrays, f.organizer)[event]
-    j0, j1 = np.searchsorted(arrays.o_day, [lo, hi + 1])
+        keep = _people_mask(arrays, f.county, f.community, None)[contact]
+    events = _event_filter(arrays, f)
+    if events is not None:
+        passing = events[event]
+        keep = passing if keep is None else keep & passing
     o_contact = arrays.o_contact[j0:j1]
+    o_keep: np.ndarray | None = None
     if f.county or f.community:
-        o_keep = mask[o_contact]
-    else:
-        o_keep = arrays.remember("o_active", lambda: mask[arrays.o_contact])[j0:j1]
-    if f.programs:
-        o_keep = o_keep & np.isin(arrays.o_program[j0:j1], list(f.programs))
+        o_keep = _people_mask(arrays, f.county, f.community, None)[o_contact]
+    passing = _outreach_filter(arrays, f, slice(j0, j1))
+    if passing is not None:
+        o_keep = passing if o_keep is None else o_keep & passing
     if f.event_kind:
         o_keep = np.zeros(len(o_contact), dtype=bool)  # no outreach at events
-    if f.organizer:
-        o_keep = o_keep & (arrays.o_organizer[j0:j1] == f.organizer)
     return _Selection(
-        a_contact=contact[keep],
-        a_event=event[keep],
-        a_day=arrays.a_day[i0:i1][keep],
-        o_contact=o_contact[o_keep],
-        o_day=arrays.o_day[j0:j1][o_keep],
-        o_program=arrays.o_program[j0:j1][o_keep],
-        o_organizer=arrays.o_organizer[j0:j1][o_keep],
+        a_contact=contact if keep is None else contact[keep],
+        a_event=event if keep is None else event[keep],
+        o_contact=o_contact if o_keep is None else o_contact[o_keep],
     )
 
 
@@ -330,6 +345,44 @@ def _race_buckets(
     return out
 
 
+def _race_classes(arrays: _Arrays) -> tuple[np.ndarray, np.ndarray]:
+    """(each person's class, the classes): the people of a class share what
+    the race/ethnicity buckets look at, their self-identification status and,
+    if they reported, their chosen categories. The classes are a record array
+    with the fields of the people array that `_race_buckets` reads."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        people = arrays.people
+        reported = people["status"] == store.STATUS_CODES[race.REPORTED]
+        # A status code (below 8) or, for people who reported, 8 + their mask.
+        key = np.where(
+            reported,
+            people["cats"].astype(np.int64) + 8,
+            people["status"].astype(np.int64),
+        )
+        values, dense = _dense_keys(key)
+        classes = np.zeros(len(values), dtype=[("status", "i1"), ("cats", "u4")])
+        chose = values >= 8
+        classes["status"] = np.where(
+            chose, store.STATUS_CODES[race.REPORTED], values
+        ).astype(np.int8)
+        classes["cats"] = np.where(chose, values - 8, 0).astype(np.uint32)
+        return dense, classes
+
+    return arrays.derive("race_classes", compute)  # type: ignore[no-any-return]
+
+
+def _class_buckets(
+    arrays: _Arrays, method: str
+) -> tuple[np.ndarray, int, list[tuple[str, np.ndarray]]]:
+    """(each person's class, how many classes, (key, its classes) of every
+    race/ethnicity bucket): a count per class, summed over a bucket's classes,
+    is the bucket's count."""
+    dense, classes = _race_classes(arrays)
+    buckets = _race_buckets(classes, np.arange(len(classes)), method, _category_bits())
+    return dense, len(classes), buckets
+
+
 def _person_counts(
     arrays: _Arrays, engaged: np.ndarray, checkins: np.ndarray, by: str, method: str
 ) -> dict[str, tuple[int, int]]:
@@ -338,9 +391,14 @@ def _person_counts(
     weights = checkins[idx]
     counts: dict[str, tuple[int, int]] = {}
     if by == "race_ethnicity":
-        for key, where in _race_buckets(people, idx, method, _category_bits()):
-            if len(where):
-                counts[key] = (len(where), int(weights[where].sum()))
+        dense, size, buckets = _class_buckets(arrays, method)
+        classes = dense[idx]
+        n = np.bincount(classes, minlength=size)
+        a = np.bincount(classes, weights=weights, minlength=size)
+        for key, where in buckets:
+            people_in = int(n[where].sum())
+            if people_in:
+                counts[key] = (people_in, round(float(a[where].sum())))
         return counts
     if by == "race_group":
         return _group_counts(arrays, idx, checkins)
@@ -396,118 +454,256 @@ def _group_counts(
     return counts
 
 
-def _month_of(days: np.ndarray) -> np.ndarray:
-    months = (days.astype(np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
-    index = months.astype("datetime64[M]").astype(np.int64)
-    return (index // 12 + 1970) * 100 + index % 12 + 1
+# Record breakdowns -------------------------------------------------------------
+#
+# A person counts once in every program, event kind, organizer, month or
+# quarter they engaged in. Rather than sorting a request's (key, person) rows,
+# each record array is grouped by each key once per loaded version of the
+# summary (`_Groups`): a key's rows, in the day order of the record arrays. The
+# rows of a period are then one slice per key, and a request only scatters
+# each key's people into a reused boolean array and counts it.
 
 
-def _record_keys(
-    arrays: _Arrays, s: _Selection, by: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
-    """(keys of check-ins, their people, keys of outreach, their people,
-    key -> label key). Outreach whose key has no row is left out."""
-    if by in ("month", "quarter"):
-        a, o = _month_of(s.a_day), _month_of(s.o_day)
-        if by == "quarter":
-            a = (a // 100) * 10 + ((a % 100) - 1) // 3 + 1
-            o = (o // 100) * 10 + ((o % 100) - 1) // 3 + 1
-        return a, s.a_contact, o, s.o_contact, str
-    if by == "program":
-        a = arrays.events["program"][s.a_event].astype(np.int64)
-        o = s.o_program.astype(np.int64)
-
-        def program(k: int) -> str:
-            return NONE_KEY if k == 0 else str(k)
-
-        return a, s.a_contact, o, s.o_contact, program
-    if by == "organizer":
-        return _organizer_keys(arrays, s)
-    # event_kind: outreach has its own key
-    a = arrays.events["kind"][s.a_event].astype(np.int64)
-    o = np.full(len(s.o_contact), -1, dtype=np.int64)
-
-    def kind(k: int) -> str:
-        return OUTREACH_KEY if k == -1 else store.KIND_VALUES[k]
-
-    return a, s.a_contact, o, s.o_contact, kind
+# Rows of a record array: (their people, their positions in the day order or
+# a slice of it).
+_Rows = tuple[np.ndarray, Any]
 
 
-def _organizer_keys(
-    arrays: _Arrays, s: _Selection
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
-    """A check-in counts for every organizer of its event (0: none recorded);
-    outreach for the organizer who logged it."""
-    # One row per check-in for its event's first organizer (or none), then
-    # one per further organizer: check-in i again for pairs first + 1, ...
-    lead = arrays.e_lead[s.a_event]
-    more = np.flatnonzero(arrays.e_count[s.a_event] > 1)
-    if len(more):
-        events = s.a_event[more]
-        extra = arrays.e_count[events] - 1
-        start = arrays.e_first[events] + 1 - (np.cumsum(extra) - extra)
-        pairs = np.repeat(start, extra) + np.arange(int(extra.sum()))
-        a = np.concatenate([lead, arrays.e_organizer[pairs]])
-        a_contact = np.concatenate([s.a_contact, np.repeat(s.a_contact[more], extra)])
-    else:
-        a, a_contact = lead, s.a_contact
-    logged = s.o_organizer != 0  # none recorded: no row (the live key is null)
-    o = s.o_organizer[logged].astype(np.int64)
+@dataclass
+class _Groups:
+    """Rows of a day-sorted record array grouped by a key: the rows of key
+    values[k] are positions[starts[k]:starts[k + 1]], ascending, so the rows
+    from position i to position j of the day order are a searchsorted slice;
+    `contacts` are their people, in the same order."""
 
-    def organizer(k: int) -> str:
-        return NONE_KEY if k == 0 else str(k)
+    values: np.ndarray
+    starts: np.ndarray
+    positions: np.ndarray
+    contacts: np.ndarray
 
-    return a, a_contact, o, s.o_contact[logged], organizer
+    def rows(self, k: int, lo: int, hi: int) -> _Rows:
+        """(people, positions) of key values[k]'s rows from position lo
+        (included) to hi (excluded)."""
+        first = int(self.starts[k])
+        part = self.positions[first : self.starts[k + 1]]
+        i, j = np.searchsorted(part, np.array([lo, hi], dtype=part.dtype))
+        return self.contacts[first + i : first + j], part[i:j]
 
 
-def _record_counts(
-    arrays: _Arrays, s: _Selection, by: str
-) -> dict[str, tuple[int, int]]:
-    a_keys, a_contact, o_keys, o_contact, label = _record_keys(arrays, s, by)
-    if not len(a_keys) and not len(o_keys):
-        return {}
-    values, a_dense, o_dense = _dense(a_keys, o_keys)
-    dense = np.concatenate([a_dense, o_dense])
-    checkins = np.bincount(a_dense, minlength=len(values))
-    # Group the rows by key (a stable radix sort for up to 65,536 keys), then
-    # count each key's unique people with one scatter into a reused array.
-    order = np.argsort(dense, kind="stable")
-    by_key = np.concatenate([a_contact, o_contact]).astype(np.int32)[order]
-    del order
-    ends = np.cumsum(np.bincount(dense, minlength=len(values)))
-    seen = np.zeros(arrays.n, dtype=bool)
-    counts: dict[str, tuple[int, int]] = {}
-    begin = 0
-    for i, value in enumerate(values):
-        part = by_key[begin : ends[i]]
-        seen[part] = True
-        counts[label(int(value))] = (int(np.count_nonzero(seen)), int(checkins[i]))
-        seen[part] = False
-        begin = ends[i]
-    return counts
-
-
-def _dense(*keys: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(sorted distinct keys of all the arrays, then each array's keys as
-    indices among them: uint16 when there are at most 65,536)."""
-    parts = [k for k in keys if len(k)]
-    lo = min(int(k.min()) for k in parts)
-    hi = max(int(k.max()) for k in parts)
-    total = sum(len(k) for k in keys)
-    if hi - lo > 4 * total + (1 << 16):  # sparse keys: sort them
-        values, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-        bounds = np.cumsum([0, *(len(k) for k in keys)])
-        inverse = inverse.reshape(-1)
-        dense = [inverse[bounds[i] : bounds[i + 1]] for i in range(len(keys))]
-    else:
+def _dense_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct keys, each key's index among them), the indices in
+    the smallest unsigned type that holds them."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    lo, hi = int(keys.min()), int(keys.max())
+    if hi - lo <= 4 * len(keys) + (1 << 16):  # a table over the key range
         present = np.zeros(hi - lo + 1, dtype=bool)
-        for k in parts:
-            present[k - lo] = True
-        rank = np.cumsum(present) - 1
+        present[keys - lo] = True
         values = np.flatnonzero(present) + lo
-        dense = [rank[k - lo] for k in keys]
-    kind = np.uint16 if len(values) <= 1 << 16 else np.int64
-    return values, *(d.astype(kind) for d in dense)
+        rank = np.cumsum(present) - 1
+        dense = rank[keys - lo]
+    else:
+        values, dense = np.unique(keys, return_inverse=True)
+    kind = np.min_scalar_type(max(len(values) - 1, 0))
+    return values.astype(np.int64), dense.reshape(-1).astype(kind)
+
+
+def _group_rows(
+    keys: np.ndarray,
+    contacts: np.ndarray,
+    positions: np.ndarray | None = None,
+    *,
+    ascending: bool = True,
+) -> _Groups:
+    """Group rows by key: `contacts` are the people of the day-sorted rows,
+    `positions` the positions of the keys' rows among them (all of them when
+    None); when not `ascending`, each key's positions are sorted here."""
+    values, dense = _dense_keys(keys)
+    # A stable sort keeps each key's positions in their order (a radix sort
+    # for up to 65,536 keys).
+    order = np.argsort(dense, kind="stable")
+    rows = (order if positions is None else positions[order]).astype(np.int32)
+    starts = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(dense, minlength=len(values)), out=starts[1:])
+    if not ascending:
+        for k in range(len(values)):
+            rows[starts[k] : starts[k + 1]].sort()
+    return _Groups(
+        values=values,
+        starts=starts,
+        positions=rows,
+        contacts=contacts[rows].astype(np.int32),
+    )
+
+
+def _checkin_groups(arrays: _Arrays, by: str) -> _Groups:
+    def compute() -> _Groups:
+        events = arrays.a_event
+        if by == "program":
+            return _group_rows(arrays.events["program"][events], arrays.a_contact)
+        if by == "event_kind":
+            return _group_rows(arrays.events["kind"][events], arrays.a_contact)
+        # organizer: a check-in belongs to every organizer of its event (0: the
+        # event has none): a row for its first organizer, then a row for each
+        # further one.
+        keys = arrays.e_lead[events]
+        more = np.flatnonzero(arrays.e_count[events] > 1)
+        if not len(more):
+            return _group_rows(keys, arrays.a_contact)
+        extra = arrays.e_count[events[more]] - 1
+        start = arrays.e_first[events[more]] + 1 - (np.cumsum(extra) - extra)
+        pairs = np.repeat(start, extra) + np.arange(int(extra.sum()))
+        return _group_rows(
+            np.concatenate([keys, arrays.e_organizer[pairs]]),
+            arrays.a_contact,
+            np.concatenate([np.arange(len(events)), np.repeat(more, extra)]),
+            ascending=False,
+        )
+
+    return arrays.derive(("checkin_groups", by), compute)  # type: ignore[no-any-return]
+
+
+def _outreach_groups(arrays: _Arrays, by: str) -> _Groups:
+    def compute() -> _Groups:
+        if by == "program":
+            return _group_rows(arrays.o_program, arrays.o_contact)
+        # organizer: outreach nobody is recorded for has no row (the live key
+        # is null, never shown).
+        logged = np.flatnonzero(arrays.o_organizer != 0)
+        return _group_rows(arrays.o_organizer[logged], arrays.o_contact, logged)
+
+    return arrays.derive(("outreach_groups", by), compute)  # type: ignore[no-any-return]
+
+
+def _day_range(days: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
+    """Positions of the sorted `days` from day lo to day hi, both included."""
+    i, j = np.searchsorted(days, np.array([lo, hi + 1], dtype=days.dtype))
+    return int(i), int(j)
+
+
+def _periods(f: Filters, by: str) -> list[tuple[str, int, int]]:
+    """(key, first day, last day) of each month or quarter of the period,
+    clipped to it."""
+    step = 3 if by == "quarter" else 1
+    year, month = f.start.year, (f.start.month - 1) // step * step + 1
+    out = []
+    while dt.date(year, month, 1) <= f.end:
+        after = (year + 1, 1) if month + step > 12 else (year, month + step)
+        first = max(dt.date(year, month, 1), f.start)
+        last = min(dt.date(*after, 1) - dt.timedelta(days=1), f.end)
+        key = year * 10 + (month - 1) // 3 + 1 if step == 3 else year * 100 + month
+        out.append((str(key), first.toordinal(), last.toordinal()))
+        year, month = after
+    return out
+
+
+# A key and its rows: check-ins, outreach.
+_Part = tuple[str, list[_Rows], list[_Rows]]
+
+
+def _record_parts(arrays: _Arrays, f: Filters, by: str) -> list[_Part]:
+    """The rows of each key of a record breakdown, over the period."""
+    i0, i1 = _day_range(arrays.a_day, f.start.toordinal(), f.end.toordinal())
+    j0, j1 = _day_range(arrays.o_day, f.start.toordinal(), f.end.toordinal())
+    if by in ("month", "quarter"):
+        parts: list[_Part] = []
+        for key, first, last in _periods(f, by):
+            a0, a1 = _day_range(arrays.a_day, first, last)
+            o0, o1 = _day_range(arrays.o_day, first, last)
+            parts.append(
+                (
+                    key,
+                    [(arrays.a_contact[a0:a1], slice(a0, a1))],
+                    [(arrays.o_contact[o0:o1], slice(o0, o1))],
+                )
+            )
+        return parts
+    if by == "event_kind":  # outreach has its own key
+        groups = _checkin_groups(arrays, by)
+        parts = [
+            (store.KIND_VALUES[int(v)], [groups.rows(k, i0, i1)], [])
+            for k, v in enumerate(groups.values)
+        ]
+        parts.append((OUTREACH_KEY, [], [(arrays.o_contact[j0:j1], slice(j0, j1))]))
+        return parts
+    # program, organizer: check-ins and outreach share the keys (0: none).
+    rows: dict[int, tuple[list[_Rows], list[_Rows]]] = {}
+    groups = _checkin_groups(arrays, by)
+    for k, v in enumerate(groups.values):
+        rows.setdefault(int(v), ([], []))[0].append(groups.rows(k, i0, i1))
+    groups = _outreach_groups(arrays, by)
+    for k, v in enumerate(groups.values):
+        rows.setdefault(int(v), ([], []))[1].append(groups.rows(k, j0, j1))
+    return [(NONE_KEY if v == 0 else str(v), a, o) for v, (a, o) in rows.items()]
+
+
+def _event_filter(arrays: _Arrays, f: Filters) -> np.ndarray | None:
+    """Per event, whether its check-ins pass the event filters (None: all)."""
+    if not (f.programs or f.event_kind or f.organizer):
+        return None
+
+    def compute() -> np.ndarray:
+        events = arrays.events
+        keep = np.ones(len(events), dtype=bool)
+        if f.programs:
+            keep &= np.isin(events["program"], list(f.programs))
+        if f.event_kind:
+            keep &= events["kind"] == store.KIND_CODES.get(f.event_kind, -1)
+        if f.organizer:
+            keep &= _organized(arrays, f.organizer)
+        return keep
+
+    key = ("event_filter", f.programs, f.event_kind, f.organizer)
+    return arrays.remember(key, compute)  # type: ignore[no-any-return]
+
+
+def _outreach_filter(arrays: _Arrays, f: Filters, rows: Any) -> np.ndarray | None:
+    """Which of these outreach rows pass the program and organizer filters
+    (None: all)."""
+    keep: np.ndarray | None = None
+    if f.programs:
+        keep = np.isin(arrays.o_program[rows], list(f.programs))
+    if f.organizer:
+        logged = arrays.o_organizer[rows] == f.organizer
+        keep = logged if keep is None else keep & logged
+    return keep
+
+
+def _record_counts(arrays: _Arrays, f: Filters, by: str) -> dict[str, tuple[int, int]]:
+    """{key: (unique people, check-ins)} of a record breakdown: each key's
+    people scattered into a reused boolean array, and counted. Keys without a
+    row are left out."""
+    # The arrays hold active people only: a mask only for county or community.
+    people = (
+        _people_mask(arrays, f.county, f.community, None)
+        if f.county or f.community
+        else None
+    )
+    events = _event_filter(arrays, f)
+    seen = np.zeros(arrays.n, dtype=bool)
+    both = np.empty(arrays.n, dtype=bool) if people is not None else seen
+    counts: dict[str, tuple[int, int]] = {}
+    for key, checkins, outreach in _record_parts(arrays, f, by):
+        attendance = 0
+        for contact, rows in checkins:
+            if events is not None:
+                contact = contact[events[arrays.a_event[rows]]]
+            if people is None:
+                attendance += len(contact)
+            else:
+                attendance += int(np.count_nonzero(people[contact]))
+            seen[contact] = True
+        if not f.event_kind:  # outreach happens outside events
+            for contact, rows in outreach:
+                keep = _outreach_filter(arrays, f, rows)
+                seen[contact if keep is None else contact[keep]] = True
+        if people is not None:
+            np.logical_and(seen, people, out=both)
+        unique = int(np.count_nonzero(both))
+        if unique:  # a kept row has a kept person
+            counts[key] = (unique, attendance)
+        seen.fill(False)
+    return counts
 
 
 def breakdown_counts(
@@ -522,7 +718,7 @@ def breakdown_counts(
     total_people = int(engaged.sum())
     total_attendance = len(s.a_contact)
     if by in ("program", "event_kind", "organizer", "month", "quarter"):
-        return _record_counts(arrays, s, by), total_people, total_attendance
+        return _record_counts(arrays, f, by), total_people, total_attendance
     checkins = arrays.remember(
         ("checkins", f), lambda: np.bincount(s.a_contact, minlength=arrays.n)
     )
@@ -552,11 +748,11 @@ def _compute_rungs(arrays: _Arrays, on: dt.date) -> np.ndarray:
 
     lo = (months_before(on, ladder.window_months()) + dt.timedelta(days=1)).toordinal()
     hi = on.toordinal()
-    i0, i1 = np.searchsorted(arrays.a_day, [lo, hi + 1])
+    i0, i1 = _day_range(arrays.a_day, lo, hi)
     contact = arrays.a_contact[i0:i1]
     attended = np.bincount(contact, minlength=arrays.n)
     led = _unique(arrays.n, contact[arrays.a_leader[i0:i1]])
-    j0, j1 = np.searchsorted(arrays.o_day, [lo, hi + 1])
+    j0, j1 = _day_range(arrays.o_day, lo, hi)
     reached = _unique(arrays.n, arrays.o_contact[j0:j1])
     created = arrays.people["created"]
     known = (created > 0) & (created <= hi)
@@ -579,14 +775,17 @@ def ladder_by_community_counts(
     on: dt.date, method: str, county: int | None
 ) -> dict[tuple[str, str], int]:
     arrays = _arrays()
-    idx = np.flatnonzero(_people_mask(arrays, county, "", None))
-    rungs = _rungs(arrays, on)[idx]
+    people = _people_mask(arrays, county, "", None)
+    dense, classes, buckets = _class_buckets(arrays, method)
+    size = len(RUNG_CODES)
+    code = dense[people].astype(np.int64) * size + _rungs(arrays, on)[people]
+    n = np.bincount(code, minlength=classes * size).reshape(classes, size)
     counts: dict[tuple[str, str], int] = {}
-    for key, where in _race_buckets(arrays.people, idx, method, _category_bits()):
-        n = np.bincount(rungs[where], minlength=len(RUNG_CODES))
-        for i in range(1, len(RUNG_CODES)):
-            if n[i]:
-                counts[(key, RUNG_CODES[i])] = int(n[i])
+    for key, where in buckets:
+        per_rung = n[where].sum(axis=0)
+        for i in range(1, size):
+            if per_rung[i]:
+                counts[(key, RUNG_CODES[i])] = int(per_rung[i])
     return counts
 
 
@@ -595,10 +794,10 @@ def ladder_movement_counts(
 ) -> dict[tuple[str, str], int]:
     arrays = _arrays()
     people = _people_mask(arrays, county, community, None)
-    a = _rungs(arrays, start)[people].astype(np.int64)
-    b = _rungs(arrays, end)[people].astype(np.int64)
     size = len(RUNG_CODES)
-    n = np.bincount(a * size + b, minlength=size * size)
+    # (rung at the start, rung at the end) as one small code: at most 35.
+    code = _rungs(arrays, start) * np.int8(size) + _rungs(arrays, end)
+    n = np.bincount(code[people], minlength=size * size)
     return {
         (RUNG_CODES[i // size], RUNG_CODES[i % size]): int(n[i])
         for i in np.flatnonzero(n)
