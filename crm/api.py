@@ -53,6 +53,14 @@ def _type_error(field: serializers.Field[Any, Any, Any, Any], value: Any) -> str
         return str(_("Send text."))
     if isinstance(field, serializers.RelatedField) and value == "":
         return str(_("Send null for no value."))
+    if isinstance(
+        field,
+        serializers.ManyRelatedField
+        | serializers.ListField
+        | serializers.ListSerializer
+        | serializers.MultipleChoiceField,
+    ) and not isinstance(value, list):
+        return str(_("Send a list."))
     return ""
 
 

@@ -250,7 +250,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": [
         "crm.filters.StrictFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "crm.filters.StrictOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "crm.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -84,6 +84,7 @@ class EventViewSet(viewsets.ModelViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilter
     permission_classes = [RolePermissions]
+    ordering_fields = ["starts_at", "name", "created_at", "id"]
     queryset = Event.objects.none()
 
     def get_queryset(self) -> QuerySet[Event]:
@@ -118,6 +119,7 @@ class AttendanceViewSet(FastListMixin, BulkCreateMixin, viewsets.ModelViewSet):
     filterset_class = AttendanceFilter
     pagination_class = CursorPagination
     permission_classes = [RolePermissions]
+    ordering_fields = ["created_at", "id"]
     queryset = Attendance.objects.none()
 
     def list_plan_key(self, request: Request) -> Hashable:
@@ -132,6 +134,7 @@ class OutreachViewSet(FastListMixin, BulkCreateMixin, viewsets.ModelViewSet):
     filterset_class = OutreachFilter
     pagination_class = CursorPagination
     permission_classes = [RolePermissions]
+    ordering_fields = ["occurred_at", "created_at", "id"]
     queryset = Outreach.objects.none()
 
     def list_plan_key(self, request: Request) -> Hashable:
@@ -146,6 +149,7 @@ class FollowUpViewSet(viewsets.ModelViewSet):
     filterset_class = FollowUpFilter
     pagination_class = CursorPagination
     permission_classes = [RolePermissions]
+    ordering_fields = ["created_at", "id"]
     queryset = FollowUp.objects.none()
 
     def get_queryset(self) -> QuerySet[FollowUp]:
@@ -157,6 +161,7 @@ class CommentViewSet(viewsets.ModelViewSet):
     filterset_class = CommentFilter
     pagination_class = CursorPagination
     permission_classes = [RolePermissions]
+    ordering_fields = ["created_at", "id"]
     queryset = Comment.objects.none()
 
     def get_queryset(self) -> QuerySet[Comment]:
@@ -175,6 +180,7 @@ class ProgramViewSet(
     serializer_class = ProgramSerializer
     filterset_class = ProgramFilter
     permission_classes = [RolePermissions]
+    ordering_fields = ["name", "id"]
     queryset = Program.objects.all()
 
 
@@ -190,6 +196,7 @@ class TopicViewSet(
     serializer_class = TopicSerializer
     filterset_class = TopicFilter
     permission_classes = [RolePermissions]
+    ordering_fields = ["name", "id"]
     queryset = Topic.objects.all()
 
 

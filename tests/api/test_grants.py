@@ -210,3 +210,13 @@ def test_grants_are_not_deleted_through_the_api(administrator: User) -> None:
 def test_the_county_of_a_target_is_its_code(leadership: User) -> None:
     response = send(client_for(leadership), "post", URL, new_grant_body())
     assert response.json()["targets"][1]["county"] == county("king").code
+
+
+@pytest.mark.parametrize("programs", [{}, {"1": 1}, "1", 1])
+def test_programs_must_be_a_list(leadership: User, programs: Any) -> None:
+    response = send(
+        client_for(leadership), "post", URL, new_grant_body(programs=programs)
+    )
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["programs"]
+    assert not Grant.objects.exists()

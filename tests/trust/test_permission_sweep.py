@@ -244,8 +244,8 @@ API: dict[str, Api] = {
     "reports-grant-workbook": Api({"get": ("crm.export_reports",)}),
     "baseline-list": crud("reports", "populationbaseline"),
     "baseline-detail": Api({"get": ("reports.view_populationbaseline",)}, "baseline"),
-    "grant-list": Api({"get": ("reports.view_grant",)}),
-    "grant-detail": Api({"get": ("reports.view_grant",)}, "grant"),
+    "grant-list": crud("reports", "grant"),
+    "grant-detail": crud("reports", "grant", obj="grant", delete=False),
 }
 
 # Django's admin has its own gate (staff flag, then each model permission);
