@@ -3,6 +3,8 @@ whatever the order, the chunking or the way the lists are read."""
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from datetime import date
 from typing import Any
@@ -206,3 +208,20 @@ def test_the_quick_phone_format_is_the_librarys():
     ]
     for number in numbers:
         assert exports.phone(number) == format_phone(number), number
+
+
+def test_the_export_follows_the_lists_filters_and_sort(data_staff, people):
+    from tests.conftest import client_for
+
+    king = county("king")
+    response = client_for(data_staff).get(
+        f"/data/export/people/?format=csv&ordering=-created&county={king.pk}"
+    )
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    expected = Contact.objects.filter(county=king).order_by("-created_at", "-id")
+    assert [int(line[0]) for line in lines[1:]] == [c.pk for c in expected]
+    headings = lines[0]
+    tags = {c.pk: _names(c.tags.all()) for c in expected}
+    assert {int(line[0]): line[headings.index("Tags")] for line in lines[1:]} == tags
