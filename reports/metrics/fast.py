@@ -401,7 +401,7 @@ def _person_counts(
                 counts[key] = (people_in, round(float(a[where].sum())))
         return counts
     if by == "race_group":
-        return _group_counts(arrays, idx, checkins)
+        return _group_counts(arrays, idx, checkins, weights)
     field = {"county": "county", "language": "language"}.get(
         by, "district" if by == "legislative_district" else ""
     )
@@ -421,29 +421,51 @@ def _person_counts(
     return counts
 
 
+_REPORTED_WITHOUT_GROUP = 8
+_REPORTED_WITH_GROUP = 9
+
+
+def _group_classes(arrays: _Arrays) -> np.ndarray:
+    """Per person: their status code if they did not report, else whether
+    they chose a detailed group (_REPORTED_WITH_GROUP or _WITHOUT_GROUP)."""
+
+    def compute() -> np.ndarray:
+        status = arrays.people["status"]
+        chose = np.zeros(arrays.n, dtype=bool)
+        chose[arrays.g_person] = True
+        reported = np.where(chose, _REPORTED_WITH_GROUP, _REPORTED_WITHOUT_GROUP)
+        classes = np.where(
+            status == store.STATUS_CODES[race.REPORTED], reported, status
+        )
+        return classes.astype(np.uint8)
+
+    return arrays.derive("group_classes", compute)  # type: ignore[no-any-return]
+
+
 def _group_counts(
-    arrays: _Arrays, idx: np.ndarray, checkins: np.ndarray
+    arrays: _Arrays, idx: np.ndarray, checkins: np.ndarray, weights: np.ndarray
 ) -> dict[str, tuple[int, int]]:
     """Detailed groups, alone or in combination: a person who reported counts
     once in every group they chose, or under "no detailed group"; people who
-    did not report count once in their status's bucket."""
-    people = arrays.people
-    status = people["status"][idx]
+    did not report count once in their status's bucket. `weights` are the
+    check-ins of the people idx."""
+    classes = _group_classes(arrays)[idx]
+    n = np.bincount(classes, minlength=_REPORTED_WITH_GROUP + 1)
+    a = np.bincount(classes, weights=weights, minlength=len(n))
+    buckets = {
+        code: value
+        for code, value in store.STATUS_VALUES.items()
+        if value != race.REPORTED
+    }
+    buckets[_REPORTED_WITHOUT_GROUP] = race.NO_GROUP
     counts: dict[str, tuple[int, int]] = {}
-    for status_code, value in store.STATUS_VALUES.items():
-        if value != race.REPORTED:
-            where = idx[status == status_code]
-            if len(where):
-                counts[value] = (len(where), int(checkins[where].sum()))
+    for bucket, key in buckets.items():
+        if n[bucket]:
+            counts[key] = (int(n[bucket]), round(float(a[bucket])))
     reporting = np.zeros(arrays.n, dtype=bool)
-    reporting[idx[status == store.STATUS_CODES[race.REPORTED]]] = True
+    reporting[idx[classes == _REPORTED_WITH_GROUP]] = True
     in_pairs = reporting[arrays.g_person]
     owners, groups = arrays.g_person[in_pairs], arrays.g_group[in_pairs]
-    with_group = np.zeros(arrays.n, dtype=bool)
-    with_group[owners] = True
-    without = np.flatnonzero(reporting & ~with_group)
-    if len(without):
-        counts[race.NO_GROUP] = (len(without), int(checkins[without].sum()))
     n = np.bincount(groups)
     a = np.bincount(groups, weights=checkins[owners])
     codes = dict(RaceEthnicityGroup.objects.values_list("pk", "code"))
