@@ -25,14 +25,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 # Defaults; each can be overridden in settings.
 DEFAULT_MAX_BYTES = 30 * 1024 * 1024
@@ -85,6 +88,17 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     header_row: int = 1
+    # About how many rows there are (from the file's own count when streamed).
+    size_hint: int = 0
+    # Streamed tables: the rows after `rows`, read as they are iterated.
+    rest: Iterator[tuple[int, list[Any]]] | None = field(default=None, repr=False)
+
+    def iter_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """Every row under the header, in order (a streamed table only once)."""
+        yield from self.rows
+        if self.rest is not None:
+            rest, self.rest = self.rest, None
+            yield from rest
 
     def column_name(self, index: int) -> str:
         header = self.headers[index] if index < len(self.headers) else ""
@@ -103,6 +117,8 @@ def normalise_header(text: str) -> str:
 
 # --------------------------------------------------------------------------- reading
 
+NumberedRow = tuple[int, list[Any]]
+
 
 def read_table(
     data: IO[bytes],
@@ -110,12 +126,16 @@ def read_table(
     filename: str = "",
     known_headers: Iterable[str] = (),
     header_only: bool = False,
+    stream: bool = False,
 ) -> Table:
     """Read the first sheet of an .xlsx or a .csv upload into a `Table`.
 
     `known_headers` (normalised) help find the header row when a title sits above
     it, as on many sign-in sheets. `header_only` stops after the header and the
     first row (a quick check at upload; the full read happens in the background).
+    `stream` reads only the header and the first row now and the rest as
+    `Table.iter_rows()` goes (once; `data` must stay open until then), so a large
+    file is never held in memory; limits found later raise from the iteration.
     """
     data.seek(0, io.SEEK_END)
     size = data.tell()
@@ -146,18 +166,28 @@ def read_table(
                 "upload it again."
             )
         )
+    source = _Source()
     if head.startswith(ZIP_MAGIC):
-        raw_rows = _xlsx_rows(data)
+        raw_rows = _xlsx_rows(data, source)
     else:
         if filename.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
             raise SpreadsheetError(
                 _("The file is not a readable spreadsheet (is it damaged?).")
             )
-        raw_rows = _csv_rows(data)
-    return _build_table(raw_rows, set(known_headers), header_only=header_only)
+        raw_rows = _csv_rows(data, source)
+    return _build_table(
+        raw_rows, set(known_headers), source, header_only=header_only, stream=stream
+    )
 
 
-def _xlsx_rows(data: IO[bytes]) -> Iterator[list[Any]]:
+@dataclass
+class _Source:
+    """What a reader learns about its file on the way (for progress)."""
+
+    size_hint: int = 0
+
+
+def _xlsx_rows(data: IO[bytes], source: _Source) -> Iterator[NumberedRow]:
     try:
         archive = zipfile.ZipFile(data)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -184,15 +214,20 @@ def _xlsx_rows(data: IO[bytes]) -> Iterator[list[Any]]:
         )
     data.seek(0)
     try:
-        workbook = load_workbook(data, read_only=True, data_only=True)
+        workbook = _WorkbookParts(data)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise SpreadsheetError(
             _("The file is not a readable spreadsheet (is it damaged?).")
         ) from exc
     try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        parser = SheetParser(
+            workbook.shared_strings,
+            workbook.date_styles,
+            workbook.duration_styles,
+            workbook.epoch,
+        )
+        with workbook.open_first_sheet() as handle:
+            yield from parser.rows(handle, source, workbook.sheet_size)
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -201,6 +236,235 @@ def _xlsx_rows(data: IO[bytes]) -> Iterator[list[Any]]:
         ) from exc
     finally:
         workbook.close()
+
+
+class _WorkbookParts:
+    """What reading a workbook's first sheet needs, found by openpyxl's reader:
+    which part is that sheet, the shared strings, the styles that are dates.
+
+    openpyxl's `load_workbook` would also read every sheet once through just to
+    size it when the file does not say its size (many generated files do not);
+    the sheet's cells are read by `SheetParser` instead.
+    """
+
+    def __init__(self, data: IO[bytes]) -> None:
+        reader = ExcelReader(data, read_only=True, data_only=True)
+        self.archive = reader.archive
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+        except Exception:
+            self.close()
+            raise
+        self.shared_strings: list[str] = reader.shared_strings
+        self.date_styles: set[int] = set(reader.wb._date_formats)
+        self.duration_styles: set[int] = set(reader.wb._timedelta_formats)
+        self.epoch: datetime = reader.wb.epoch
+        # The first worksheet, as openpyxl's `workbook.worksheets[0]`.
+        self.sheet_path = next(
+            (
+                rel.target
+                for _sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ),
+            None,
+        )
+
+    @property
+    def sheet_size(self) -> int:
+        """The first sheet's part, uncompressed, in bytes."""
+        if self.sheet_path is None:
+            return 0
+        return self.archive.getinfo(self.sheet_path).file_size
+
+    def open_first_sheet(self) -> IO[bytes]:
+        if self.sheet_path is None:
+            raise SpreadsheetError(_("The file is empty."))
+        return self.archive.open(self.sheet_path)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _PHONETIC, _DIMENSION = (
+    f"{_MAIN_NS} {name}" for name in ("row", "c", "v", "is", "t", "rPh", "dimension")
+)
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$"
+_DIGITS = "0123456789"
+
+
+class SheetParser:
+    """Reads a worksheet part's rows with expat, as openpyxl's read-only mode would
+    give them with `values_only=True` and `data_only=True` (cached formula results,
+    dates as dates, shared and inline strings as text; phonetic guides left out).
+    """
+
+    def __init__(
+        self,
+        shared_strings: Sequence[str],
+        date_styles: Iterable[int],
+        duration_styles: Iterable[int],
+        epoch: datetime,
+    ) -> None:
+        self.shared_strings = shared_strings
+        self.date_styles = set(date_styles)
+        self.duration_styles = set(duration_styles)
+        self.epoch = epoch
+        self.columns: dict[str, int] = {}
+
+    def column(self, reference: str) -> int:
+        """0-based column of a cell reference ("C7" -> 2)."""
+        letters = reference.rstrip(_DIGITS)
+        index = self.columns.get(letters)
+        if index is None:
+            index = 0
+            for letter in letters.upper():
+                index = index * 26 + ord(letter) - 64
+            self.columns[letters] = index = index - 1
+        return index
+
+    def value(self, kind: str, style: str | None, text: str) -> Any:
+        if kind == "n":
+            number: int | float = (
+                float(text)
+                if ("." in text or "e" in text or "E" in text)
+                else int(text)
+            )
+            if style and int(style) in self.date_styles:
+                try:
+                    return from_excel(
+                        number,
+                        self.epoch,
+                        timedelta=int(style) in self.duration_styles,
+                    )
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return self.shared_strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return from_ISO8601(text)
+        return text  # "str" (a formula's text), "e" (an error such as #N/A)
+
+    def rows(
+        self, handle: IO[bytes], source: _Source | None = None, size: int = 0
+    ) -> Iterator[NumberedRow]:
+        """Every row number from 1 to the last, with its values (none if empty).
+
+        `source.size_hint` is set to the sheet's last row as the file states it,
+        else to an estimate from the part's `size` in bytes.
+        """
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.buffer_size = 1 << 16
+        # A worksheet never declares entities; refusing them rules out entity
+        # expansion attacks whatever the expat version.
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.EntityDeclHandler = _refuse_doctype
+
+        done: list[NumberedRow] = []
+        row: list[Any] = []
+        row_number = 0
+        last_yielded = 0
+        column = -1
+        kind = "n"
+        style: str | None = None
+        text: list[str] | None = None  # collecting a <v> or <t>
+        parts: list[str] = []
+        cell_text: str | None = None
+        inline = False
+        phonetic = False
+        column_of = self.column
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal row, row_number, column, kind, style, text, parts
+            nonlocal cell_text, inline, phonetic
+            if name == _CELL:
+                reference = attrs.get("r")
+                column = column_of(reference) if reference else column + 1
+                kind = attrs.get("t", "n")
+                style = attrs.get("s")
+                cell_text = None
+                inline = False
+            elif name == _VALUE:
+                text = parts = []
+            elif name == _TEXT:
+                if inline and not phonetic:
+                    text = parts
+            elif name == _INLINE:
+                inline = True
+                parts = []
+            elif name == _PHONETIC:
+                phonetic = True
+            elif name == _DIMENSION and source is not None:
+                last = attrs.get("ref", "").rpartition(":")[2].lstrip(_LETTERS)
+                if last.isdigit():
+                    source.size_hint = int(last)
+            elif name == _ROW:
+                number = attrs.get("r")
+                row_number = int(float(number)) if number else row_number + 1
+                row = []
+                column = -1
+
+        def end(name: str) -> None:
+            nonlocal text, cell_text, inline, phonetic, last_yielded
+            if name == _CELL:
+                if inline:
+                    value: Any = "".join(parts)
+                elif cell_text:
+                    value = self.value(kind, style, cell_text)
+                else:
+                    value = None
+                if value is not None:
+                    if column >= len(row):
+                        row.extend([None] * (column + 1 - len(row)))
+                    row[column] = value
+                inline = False
+            elif name == _VALUE:
+                cell_text = "".join(parts)
+                text = None
+            elif name == _TEXT:
+                text = None
+            elif name == _PHONETIC:
+                phonetic = False
+            elif name == _ROW and row_number > last_yielded:
+                for gap in range(last_yielded + 1, row_number):
+                    done.append((gap, []))
+                done.append((row_number, row))
+                last_yielded = row_number
+
+        def characters(data: str) -> None:
+            if text is not None:
+                text.append(data)
+
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = characters
+        try:
+            while chunk := handle.read(1 << 16):
+                parser.Parse(chunk, False)
+                if source is not None and not source.size_hint and done and size:
+                    per_row = parser.CurrentByteIndex / done[-1][0]
+                    source.size_hint = round(size / per_row)
+                yield from done
+                done.clear()
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise SpreadsheetError(
+                _("The workbook could not be read to the end (is it damaged?).")
+            ) from exc
+        yield from done
+
+
+def _refuse_doctype(*_args: Any) -> None:
+    raise SpreadsheetError(
+        _("The file is not a readable spreadsheet (is it damaged?).")
+    )
 
 
 def decode_text(raw: bytes) -> str:
@@ -226,8 +490,9 @@ def decode_text(raw: bytes) -> str:
         ) from exc
 
 
-def _csv_rows(data: IO[bytes]) -> Iterator[list[Any]]:
+def _csv_rows(data: IO[bytes], source: _Source) -> Iterator[NumberedRow]:
     text = decode_text(data.read())
+    source.size_hint = text.count("\n")
     first_line = text.split("\n", 1)[0]
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: counts[d])
@@ -235,7 +500,7 @@ def _csv_rows(data: IO[bytes]) -> Iterator[list[Any]]:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from reader
+        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise SpreadsheetError(
             _("The CSV file could not be read: %(error)s") % {"error": exc}
@@ -243,15 +508,18 @@ def _csv_rows(data: IO[bytes]) -> Iterator[list[Any]]:
 
 
 def _build_table(
-    raw_rows: Iterator[list[Any]], known: set[str], *, header_only: bool = False
+    raw_rows: Iterator[NumberedRow],
+    known: set[str],
+    source: _Source,
+    *,
+    header_only: bool = False,
+    stream: bool = False,
 ) -> Table:
-    limit = max_rows()
-    leading: list[tuple[int, list[Any]]] = []
-    rows_iter = enumerate(raw_rows, start=1)
+    leading: list[NumberedRow] = []
     # Find the header: the first row naming two known columns within the first
     # few rows, else the first non-empty row.
     header_at: int | None = None
-    for number, values in rows_iter:
+    for number, values in raw_rows:
         leading.append((number, values))
         if known and sum(
             1 for v in values if not _blank(v) and normalise_header(str(v)) in known
@@ -304,27 +572,42 @@ def _build_table(
                 % {"name": header, "first": seen[key], "second": column_letter(index)}
             )
         seen[key] = column_letter(index)
+    data_rows = _data_rows(_chain(leading[header_at + 1 :], raw_rows))
     table = Table(headers=headers, header_row=header_number)
-    remaining: Iterable[tuple[int, list[Any]]] = leading[header_at + 1 :]
-    for number, values in _chain(remaining, rows_iter):
+    first = next(data_rows, None)
+    if first is None:
+        raise SpreadsheetError(_("The file has a header row but no rows under it."))
+    table.rows.append(first)
+    if header_only:
+        return table
+    if stream:
+        table.size_hint = max(source.size_hint - header_number, 1)
+        table.rest = data_rows
+    else:
+        table.rows.extend(data_rows)
+        table.size_hint = len(table.rows)
+    return table
+
+
+def _data_rows(rows: Iterator[NumberedRow]) -> Iterator[NumberedRow]:
+    """The rows that hold something, refusing more than the limit."""
+    limit = max_rows()
+    count = 0
+    for number, values in rows:
         if all(_blank(v) for v in values):
             continue
-        table.rows.append((number, values))
-        if header_only:
-            break
-        if len(table.rows) > limit:
+        count += 1
+        if count > limit:
             raise SpreadsheetError(
                 _("The file has more than %(limit)s rows; split it into smaller files.")
                 % {"limit": f"{limit:,}"}
             )
-    if not table.rows:
-        raise SpreadsheetError(_("The file has a header row but no rows under it."))
-    return table
+        yield number, values
 
 
 def _chain(
-    first: Iterable[tuple[int, list[Any]]], second: Iterator[tuple[int, list[Any]]]
-) -> Iterator[tuple[int, list[Any]]]:
+    first: Iterable[NumberedRow], second: Iterator[NumberedRow]
+) -> Iterator[NumberedRow]:
     yield from first
     yield from second
 
