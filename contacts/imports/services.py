@@ -6,6 +6,8 @@ Views, the management commands and the background tasks all call these.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.core.files.base import File
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from contacts.imports import bulk
 from contacts.imports.engine import (
     ContactImporter,
     ImportBlocked,
@@ -50,6 +53,8 @@ UNDOERS: dict[str, str] = {
 
 # Files larger than this are checked and imported by the background worker.
 BACKGROUND_BYTES = 256 * 1024
+# A refused commit names this many rows with errors (and counts the rest).
+SHOWN_ERRORS = 5
 
 
 def importer_class(kind: str) -> type[ContactImporter]:
@@ -65,6 +70,22 @@ def read_batch_table(batch: ImportBatch, *, header_only: bool = False) -> Table:
             filename=batch.original_filename,
             known_headers=synonyms_index(specs).keys(),
             header_only=header_only,
+        )
+    finally:
+        batch.file.close()
+
+
+@contextmanager
+def open_batch_table(batch: ImportBatch) -> Iterator[Table]:
+    """The batch's file as a table whose rows are read as they are iterated."""
+    specs = importer_class(batch.kind).specs
+    batch.file.open("rb")
+    try:
+        yield read_table(
+            batch.file,
+            filename=batch.original_filename,
+            known_headers=synonyms_index(specs).keys(),
+            stream=True,
         )
     finally:
         batch.file.close()
@@ -171,13 +192,6 @@ def _progress(batch: ImportBatch) -> Any:
     return report
 
 
-def _counts(plans: list[RowPlan]) -> dict[str, int]:
-    counts = dict.fromkeys(ImportRow.Action.values, 0)
-    for plan in plans:
-        counts[plan.action] += 1
-    return counts
-
-
 def _label(plan: RowPlan) -> str:
     values = plan.values
     name = f"{values.get('first_name', '')} {values.get('last_name', '')}".strip()
@@ -192,49 +206,88 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
 
 
 def preview_batch(*, batch: ImportBatch) -> ImportBatch:
-    """Decide what each row would do, store it for review. Writes no people."""
+    """Decide what each row would do, store it for review. Writes no people.
+
+    The file is read and planned a chunk at a time; each row's outcome is kept
+    (small: a few short strings) and stored at the end in one transaction.
+    """
     batch.status = ImportBatch.Status.PREVIEWING
     batch.processed_rows = 0
     batch.error = ""
     batch.save(update_fields=["status", "processed_rows", "error"])
+    counts = dict.fromkeys(ImportRow.Action.values, 0)
+    outcomes: list[tuple[int, str, str, str, int | None]] = []
     try:
-        table = read_batch_table(batch)
+        with open_batch_table(batch) as table:
+            batch.total_rows = table.size_hint
+            batch.save(update_fields=["total_rows"])
+            importer = _importer(batch, table)
+            problems = importer.mapping_problems()
+            if problems:
+                return _fail(batch, " ".join(problems))
+            for plans in importer.plan_chunks(progress=_progress(batch)):
+                for plan in plans:
+                    counts[plan.action] += 1
+                    outcomes.append(
+                        (
+                            plan.row_number,
+                            plan.action,
+                            _label(plan),
+                            plan.message,
+                            plan.contact_id,
+                        )
+                    )
     except SpreadsheetError as exc:
         return _fail(batch, str(exc))
-    batch.total_rows = len(table.rows)
-    batch.save(update_fields=["total_rows"])
-    importer = _importer(batch, table)
-    problems = importer.mapping_problems()
-    if problems:
-        return _fail(batch, " ".join(problems))
-    plans = importer.plan(progress=_progress(batch))
+    empty = bulk.prepared(ImportRow, "before", {})
     with transaction.atomic():
         batch.rows.all().delete()
-        _store_rows(batch, [_row(batch, plan) for plan in plans])
-        batch.counts = _counts(plans)
+        bulk.insert(
+            ImportRow,
+            [
+                "batch_id",
+                "row_number",
+                "action",
+                "label",
+                "message",
+                "contact_id",
+                "before",
+                "created_contact",
+            ],
+            (
+                (
+                    batch.pk,
+                    number,
+                    str(action),
+                    label,
+                    message,
+                    contact_id,
+                    empty,
+                    False,
+                )
+                for number, action, label, message, contact_id in outcomes
+            ),
+            ready=["before"],
+        )
+        batch.counts = counts
         batch.status = ImportBatch.Status.PREVIEWED
-        batch.processed_rows = batch.total_rows
-        batch.save(update_fields=["counts", "status", "processed_rows"])
+        batch.processed_rows = batch.total_rows = len(outcomes)
+        batch.save(update_fields=["counts", "status", "processed_rows", "total_rows"])
     return batch
 
 
-def _row(batch: ImportBatch, plan: RowPlan) -> ImportRow:
-    return ImportRow(
-        batch=batch,
-        row_number=plan.row_number,
-        action=plan.action,
-        label=_label(plan),
-        message=plan.message,
-        contact=plan.contact,
-    )
-
-
 def _store_rows(batch: ImportBatch, rows: list[ImportRow]) -> None:
-    ImportRow.objects.bulk_create(rows, batch_size=1000)
+    bulk.insert_objects(ImportRow, rows)
 
 
 def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatch:
-    """Import every row or none. Raises ImportBlocked (nothing written) on errors."""
+    """Import every row or none. Raises ImportBlocked (nothing written) on errors.
+
+    One transaction: the file is planned again a chunk at a time and each chunk
+    written before the next is read; a row with an error anywhere stops the
+    writing, the rest of the file is still checked (to name the rows), and the
+    transaction is rolled back.
+    """
     ready = (ImportBatch.Status.PREVIEWED, ImportBatch.Status.COMMITTING)
     if batch.status == ImportBatch.Status.FAILED and batch.error:
         raise ImportBlocked(batch.error)
@@ -244,38 +297,51 @@ def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatc
         status=ImportBatch.Status.COMMITTING, processed_rows=0
     )
     try:
-        table = read_batch_table(batch)
-        importer = _importer(batch, table)
-        importer.user = committed_by or batch.created_by
-        problems = importer.mapping_problems()
-        if problems:
-            raise ImportBlocked(" ".join(problems))
-        with transaction.atomic():
-            plans = importer.plan()
-            errors = [p for p in plans if p.action == ImportRow.Action.ERROR]
-            if errors:
-                raise ImportBlocked(_blocked_message(errors))
-            rows = importer.apply_all(plans, batch)
-            for row, plan in zip(rows, plans, strict=True):
-                row.label = _label(plan)
-            batch.rows.all().delete()
-            _store_rows(batch, rows)
-            batch.counts = _counts(plans)
-            batch.status = ImportBatch.Status.COMMITTED
-            batch.committed_at = timezone.now()
-            batch.processed_rows = batch.total_rows = len(plans)
-            batch.error = ""
-            batch.save()
-            record_audit_event(
-                actor=committed_by,
-                action=AuditEvent.Action.IMPORT,
-                obj=batch,
-                summary=f"Import {batch.pk} committed",
-                details={"counts": batch.counts},
-            )
-            # The people are in the database now; the uploaded copy (personal
-            # data) is not kept longer than needed.
-            transaction.on_commit(lambda: discard_file(batch))
+        with open_batch_table(batch) as table:
+            importer = _importer(batch, table)
+            importer.user = committed_by or batch.created_by
+            problems = importer.mapping_problems()
+            if problems:
+                raise ImportBlocked(" ".join(problems))
+            with transaction.atomic():
+                # The first write: from here other writers wait (SQLite), and
+                # the people the import changes are locked as they are read.
+                batch.rows.all().delete()
+                importer.lock = True
+                counts = dict.fromkeys(ImportRow.Action.values, 0)
+                errors: list[RowPlan] = []
+                error_count = total = 0
+                for plans in importer.plan_chunks():
+                    total += len(plans)
+                    for plan in plans:
+                        counts[plan.action] += 1
+                    failed = [p for p in plans if p.action == ImportRow.Action.ERROR]
+                    error_count += len(failed)
+                    errors.extend(failed[: SHOWN_ERRORS - len(errors)])
+                    if error_count:
+                        continue  # nothing more is written; the rest is checked
+                    rows = importer.apply_chunk(plans, batch)
+                    for row, plan in zip(rows, plans, strict=True):
+                        row.label = _label(plan)
+                    _store_rows(batch, rows)
+                if error_count:
+                    raise ImportBlocked(_blocked_message(errors, error_count))
+                batch.counts = counts
+                batch.status = ImportBatch.Status.COMMITTED
+                batch.committed_at = timezone.now()
+                batch.processed_rows = batch.total_rows = total
+                batch.error = ""
+                batch.save()
+                record_audit_event(
+                    actor=committed_by,
+                    action=AuditEvent.Action.IMPORT,
+                    obj=batch,
+                    summary=f"Import {batch.pk} committed",
+                    details={"counts": batch.counts},
+                )
+                # The people are in the database now; the uploaded copy (personal
+                # data) is not kept longer than needed.
+                transaction.on_commit(lambda: discard_file(batch))
     except (ImportBlocked, SpreadsheetError) as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.PREVIEWED
@@ -288,15 +354,18 @@ def commit_batch(*, batch: ImportBatch, committed_by: User | None) -> ImportBatc
     return batch
 
 
-def _blocked_message(errors: list[RowPlan]) -> str:
+def _blocked_message(errors: list[RowPlan], total: int | None = None) -> str:
+    """Names the first rows with errors; `total` counts them all (default: all
+    of `errors`)."""
+    total = len(errors) if total is None else total
     shown = "; ".join(
         _("row %(row)s: %(message)s") % {"row": p.row_number, "message": p.message}
-        for p in errors[:5]
+        for p in errors[:SHOWN_ERRORS]
     )
-    more = len(errors) - 5
+    more = total - min(len(errors), SHOWN_ERRORS)
     suffix = (_(" (and %(n)s more rows)") % {"n": more}) if more > 0 else ""
     return _("Nothing was imported: %(count)s rows have errors. %(rows)s%(more)s") % {
-        "count": len(errors),
+        "count": total,
         "rows": shown,
         "more": suffix,
     }
@@ -314,12 +383,13 @@ def blocked_summary(batch: ImportBatch) -> str:
     if batch.error:
         return batch.error
     errors = batch.rows.filter(action=ImportRow.Action.ERROR).order_by("row_number")
-    plans = [RowPlan(row_number=r.row_number, messages=[r.message]) for r in errors[:5]]
+    plans = [
+        RowPlan(row_number=r.row_number, messages=[r.message])
+        for r in errors[:SHOWN_ERRORS]
+    ]
     if not plans:
         return _("This import is not ready to be committed.")
-    total = errors.count()
-    plans += [RowPlan(row_number=0)] * (total - len(plans))
-    return _blocked_message(plans)
+    return _blocked_message(plans, errors.count())
 
 
 def created_contact_ids(batch: ImportBatch) -> list[int]:
