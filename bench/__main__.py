@@ -13,8 +13,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data" / "bench"
-RESULTS = Path(__file__).resolve().parent / "results"
+# Overridable so a run that writes (the import) can use a private copy of the
+# SQLite data set, and keep its results out of the shared table.
+DATA = Path(os.environ.get("BENCH_DATA_DIR") or ROOT / "data" / "bench")
+RESULTS = Path(
+    os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results"
+)
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 
 
