@@ -44,13 +44,38 @@ def _prepare(
     ]
     never = [f.attname in ready for f in fields]
     steps = list(zip(fields, always, never, strict=True))
+    # The same values come back row after row (a time stamp, a choice, an empty
+    # JSON object): each is prepared once per field.
+    done: list[dict[Any, Any]] = [{} for _f in fields]
     for row in rows:
-        yield [
-            value
-            if skip or (type(value) in PLAIN and not prepare)
-            else f.get_db_prep_save(value, connection)
-            for (f, prepare, skip), value in zip(steps, row, strict=True)
-        ]
+        out = []
+        for (f, prepare, skip), value, seen in zip(steps, row, done, strict=True):
+            if skip or (type(value) in PLAIN and not prepare):
+                out.append(value)
+                continue
+            key = (value.__class__, _key(value))
+            if key not in seen:
+                prepared = f.get_db_prep_save(value, connection)
+                if key[1] is _UNIQUE or len(seen) >= PREPARED_LIMIT:
+                    out.append(prepared)
+                    continue
+                seen[key] = prepared
+            out.append(seen[key])
+        yield out
+
+
+_UNIQUE = object()  # a value not to remember
+PREPARED_LIMIT = 1000
+
+
+def _key(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return () if not value else _UNIQUE
+    try:
+        hash(value)
+    except TypeError:
+        return _UNIQUE
+    return value
 
 
 def _run(sql: str, params: Iterator[list[Any]]) -> int:

@@ -75,7 +75,7 @@ PLANNING_FIELDS = (
     *DERIVED_FIELDS,
 )
 CHUNK = 500
-# Parsed phones and emails remembered per import (the same text parses the same).
+# Parsed cells remembered per import and column (the same value parses the same).
 MEMO_LIMIT = 50_000
 # Name-and-ZIP matching keeps the people of the ZIP codes met so far, up to this
 # many, so a file from one area looks each ZIP code up once.
@@ -187,7 +187,13 @@ class ContactImporter:
             group.pk: group.category_id for group in self.vocab.groups.values()
         }
         self._current: dict[int, dict[str, dict[Any, Any]]] = {}
-        self._memos: dict[str, dict[Any, Any]] = {"phone": {}, "email": {}}
+        self._parsers: dict[str, Callable[[Any], Any]] = {
+            "email": SCALAR_PARSERS["email"],
+            "phone": SCALAR_PARSERS["phone"],
+            "county": self.vocab.county,
+            "preferred_language": self.vocab.language,
+        }
+        self._memos: dict[str, dict[Any, Any]] = {name: {} for name in self._parsers}
         self.texts = _texts()
         # What planning reads of a matched person (the rest is not loaded).
         self.planning_fields = sorted(
@@ -239,6 +245,7 @@ class ContactImporter:
     def parse_cell(self, plan: RowPlan, name: str, value: Any) -> None:
         vocab, texts = self.vocab, self.texts
         if name in self._memos:
+            # Email, phone, county, language: nothing (None or "") or a value.
             parsed = self._parse_remembered(name, value)
             if parsed:
                 plan.values[name] = parsed
@@ -246,12 +253,6 @@ class ContactImporter:
             parsed = SCALAR_PARSERS[name](value)
             if parsed not in (None, ""):
                 plan.values[name] = parsed
-        elif name == "county":
-            if (county := vocab.county(value)) is not None:
-                plan.values["county"] = county
-        elif name == "preferred_language":
-            if (lang := vocab.language(value)) is not None:
-                plan.values["preferred_language"] = lang
         elif name == "other_languages":
             self._m2m(
                 plan, name, vocab.many(vocab.languages, value, texts["languages"])
@@ -274,20 +275,21 @@ class ContactImporter:
             self.parse_extra(plan, name, value)
 
     def _parse_remembered(self, name: str, value: Any) -> Any:
-        """Parse a phone or email, remembering the outcome for the same cell text
-        further down (checking a phone number is slow; lists repeat them)."""
-        memo = self._memos[name]
+        """Parse a cell, remembering the outcome for the same value further down
+        (checking a phone number is slow; lists repeat counties and phones)."""
+        memo, parse = self._memos[name], self._parsers[name]
+        key = (value.__class__, value)
         try:
-            parsed = memo[value]
+            parsed = memo[key]
         except KeyError:
             try:
-                parsed = SCALAR_PARSERS[name](value)
+                parsed = parse(value)
             except CellError as exc:
                 parsed = _Refused(str(exc))
             if len(memo) < MEMO_LIMIT:
-                memo[value] = parsed
+                memo[key] = parsed
         except TypeError:  # a cell value that cannot be a key
-            parsed = SCALAR_PARSERS[name](value)
+            parsed = parse(value)
         if isinstance(parsed, _Refused):
             raise CellError(parsed.message)
         return parsed
@@ -465,6 +467,8 @@ class ContactImporter:
         are left out). In a commit they stay locked until it ends."""
         if not pks:
             return {}
+        if self.lock:  # a commit: whole rows, as the history entries need them
+            return self._live().in_bulk(pks)
         return self._live().only(*self.planning_fields).in_bulk(pks)
 
     def _first_by_name(self, keys: set[NameKey]) -> dict[NameKey, int]:
@@ -759,11 +763,15 @@ class ContactImporter:
         """
         if not plans:
             return []
-        # Planning read some fields; the history entry needs them all.
-        full = Contact.objects.in_bulk([p.contact.pk for p in plans if p.contact])
-        for plan in plans:
-            assert plan.contact is not None  # noqa: S101
-            plan.contact = full[plan.contact.pk]
+        # The history entry needs every field (a commit has them all already).
+        partial = [
+            p.contact.pk for p in plans if p.contact and p.contact.get_deferred_fields()
+        ]
+        if partial:
+            full = Contact.objects.in_bulk(partial)
+            for plan in plans:
+                assert plan.contact is not None  # noqa: S101
+                plan.contact = full.get(plan.contact.pk, plan.contact)
         now = timezone.now()
         by_fields: dict[tuple[str, ...], list[Contact]] = defaultdict(list)
         unlink: dict[str, list[int]] = defaultdict(list)
