@@ -1087,17 +1087,21 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Iterat
     yes_no = {True: str(_("Yes")), False: str(_("No"))}  # translated once
     local = timezone.get_current_timezone()
 
-    def cell(value: Any) -> str:
-        return _csv_cell(value, yes_no, local)
-
     triggers = _TRIGGER_CHARS
     write = buffer.write
     pending = 0
     for row in rows:
+        # Text, true/false, whole numbers and blanks inline; the rest by _csv_cell.
         cells = [
             (value if value[:1] not in triggers else "'" + value)
-            if type(value) is str
-            else cell(value)
+            if (kind := type(value)) is str
+            else yes_no[value]
+            if kind is bool
+            else str(value)
+            if kind is int
+            else ""
+            if value is None
+            else _csv_cell(value, yes_no, local)
             for value in row
         ]
         line = ",".join(cells)
