@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import Contact
 from crm.models import County
 from events.models import Comment, Event
 from reports.metrics import fast, race
@@ -38,20 +49,42 @@ class ThemeTable:
 
 
 def _comments(f: Filters) -> object:
+    """The period's themed comments, found from the period's events first.
+
+    The speaker's county and community are checked per comment (EXISTS), so
+    neither database drives the query from a million people's rows.
+    """
     lo, hi = f.bounds()
-    q = Q(event__starts_at__gte=lo, event__starts_at__lt=hi, themes__isnull=False)
-    q &= ~Q(event__status=Event.Status.CANCELLED)
+    events = Event.objects.filter(starts_at__gte=lo, starts_at__lt=hi).exclude(
+        status=Event.Status.CANCELLED
+    )
     if f.programs:
-        q &= Q(event__program__in=f.programs)
+        events = events.filter(program__in=f.programs)
     if f.event_kind:
-        q &= Q(event__kind=f.event_kind)
+        events = events.filter(kind=f.event_kind)
     if f.organizer:
-        q &= Q(event__organizers=f.organizer)
+        events = events.filter(organizers=f.organizer)
+    q = Q(event__in=events.values("pk"), themes__isnull=False)
     if f.county:
-        q &= Q(contact__county=f.county)
+        speaker = Contact._base_manager.filter(
+            pk=OuterRef("contact_id"), county=f.county
+        )
+        q &= Q(Exists(speaker))
     if f.community:
-        q &= Q(contact__race_categories__code=f.community)
+        chose = Contact.race_categories.through.objects.filter(
+            contact_id=OuterRef("contact_id"), raceethnicitycategory__code=f.community
+        )
+        q &= Q(Exists(chose))
     return Comment.objects.filter(q).order_by()
+
+
+def _totals(comments: object) -> dict[int, int]:
+    """Comments per theme: each (comment, theme) link once."""
+    links = Comment.themes.through.objects.filter(
+        comment_id__in=comments.values("pk")  # type: ignore[attr-defined]
+    )
+    rows = links.values("topic_id").annotate(n=Count("*")).order_by()
+    return {r["topic_id"]: r["n"] for r in rows}
 
 
 def themes_by(
@@ -95,8 +128,7 @@ def themes_by(
         for row in rows:
             counts[(row["themes__pk"], str(row["k"]))] = row["n"]
             names[row["themes__pk"]] = row["themes__name"]
-    totals_rows = comments.values("themes__pk").annotate(n=Count("pk", distinct=True))  # type: ignore[attr-defined]
-    totals = {r["themes__pk"]: r["n"] for r in totals_rows}
+    totals = _totals(comments)
     order = sorted(names, key=lambda pk: (-totals.get(pk, 0), names[pk]))
     if limit:
         order = order[:limit]

@@ -20,6 +20,7 @@ from reports.metrics import (
     ladder_snapshot,
     themes_by,
 )
+from reports.metrics.filters import Filters
 from reports.models import Grant, GrantTarget
 from tests.factories import (
     CommentFactory,
@@ -27,6 +28,7 @@ from tests.factories import (
     OutreachFactory,
     ProgramFactory,
     TopicFactory,
+    UserFactory,
     category,
     county,
 )
@@ -242,3 +244,55 @@ def test_themes_by_community_and_county_with_an_unknown_speaker_row():
     assert by_county.counts[(safety.pk, "yakima")] == 1
     assert by_county.counts[(safety.pk, "unknown_speaker")] == 1
     assert by_county.groups[-1][0] == "unknown_speaker"
+
+
+def test_themes_follow_the_period_and_each_filter(django_assert_num_queries):
+    safety = TopicFactory(name="Safety", kind=Topic.Kind.THEME)
+    housing = TopicFactory(name="Housing", kind=Topic.Kind.THEME)
+    program = ProgramFactory()
+    organizer = UserFactory()
+    led = event_on(5, kind=Event.Kind.LISTENING_SESSION, program=program)
+    led.organizers.add(organizer)
+    other = event_on(9, kind=Event.Kind.COMMUNITY_MEETING)
+    cancelled = event_on(12, status=Event.Status.CANCELLED)
+    # Two categories: one comment each, never twice through the categories.
+    mixed = ContactFactory(categories=["ASIAN", "WHITE"], county=county("king"))
+    latina = ContactFactory(categories=["HISPANIC"], county=county("yakima"))
+    CommentFactory(event=led, contact=mixed).themes.set([safety, housing])
+    CommentFactory(event=led, contact=latina).themes.set([safety])
+    CommentFactory(event=led, contact=None).themes.set([housing])
+    CommentFactory(event=other, contact=mixed).themes.set([safety])
+    CommentFactory(event=cancelled, contact=latina).themes.set([safety, housing])
+    CommentFactory(event=event_on(2, month=4), contact=latina).themes.set([safety])
+
+    def totals(f: Filters) -> dict[str, int]:
+        table = themes_by(f, "community")
+        return {name: table.totals.get(pk, 0) for pk, name in table.themes}
+
+    assert totals(MARCH) == {"Safety": 3, "Housing": 2}
+    assert totals(Filters(MARCH.start, MARCH.end, programs=(program.pk,))) == {
+        "Safety": 2,
+        "Housing": 2,
+    }
+    assert totals(Filters(MARCH.start, MARCH.end, organizer=organizer.pk)) == {
+        "Safety": 2,
+        "Housing": 2,
+    }
+    kind = Event.Kind.COMMUNITY_MEETING
+    assert totals(Filters(MARCH.start, MARCH.end, event_kind=kind)) == {"Safety": 1}
+    king = county("king").pk
+    assert totals(Filters(MARCH.start, MARCH.end, county=king)) == {
+        "Safety": 2,
+        "Housing": 1,
+    }
+    assert totals(Filters(MARCH.start, MARCH.end, community="ASIAN")) == {
+        "Safety": 2,
+        "Housing": 1,
+    }
+    assert totals(Filters(MARCH.start, MARCH.end, community="HISPANIC")) == {
+        "Safety": 1
+    }
+    by_county = themes_by(Filters(MARCH.start, MARCH.end, community="WHITE"), "county")
+    assert by_county.counts == {(safety.pk, "king"): 2, (housing.pk, "king"): 1}
+    with django_assert_num_queries(3):
+        themes_by(MARCH, "county")
