@@ -49,7 +49,12 @@ class ThemeTable:
 
 
 def _comments(f: Filters) -> object:
-    """The period's themed comments, found from the period's events first.
+    """The period's comments that carry a theme."""
+    return _spoken(f).filter(themes__isnull=False)  # type: ignore[attr-defined]
+
+
+def _spoken(f: Filters) -> object:
+    """The period's comments, found from the period's events first.
 
     The speaker's county and community are checked per comment (EXISTS), so
     neither database drives the query from a million people's rows.
@@ -64,7 +69,7 @@ def _comments(f: Filters) -> object:
         events = events.filter(kind=f.event_kind)
     if f.organizer:
         events = events.filter(organizers=f.organizer)
-    q = Q(event__in=events.values("pk"), themes__isnull=False)
+    q = Q(event__in=events.values("pk"))
     if f.county:
         speaker = Contact._base_manager.filter(
             pk=OuterRef("contact_id"), county=f.county
@@ -78,10 +83,10 @@ def _comments(f: Filters) -> object:
     return Comment.objects.filter(q).order_by()
 
 
-def _totals(comments: object) -> dict[int, int]:
+def _totals(f: Filters) -> dict[int, int]:
     """Comments per theme: each (comment, theme) link once."""
     links = Comment.themes.through.objects.filter(
-        comment_id__in=comments.values("pk")  # type: ignore[attr-defined]
+        comment_id__in=_spoken(f).values("pk")  # type: ignore[attr-defined]
     )
     rows = links.values("topic_id").annotate(n=Count("*")).order_by()
     return {r["topic_id"]: r["n"] for r in rows}
@@ -128,7 +133,7 @@ def themes_by(
         for row in rows:
             counts[(row["themes__pk"], str(row["k"]))] = row["n"]
             names[row["themes__pk"]] = row["themes__name"]
-    totals = _totals(comments)
+    totals = _totals(f)
     order = sorted(names, key=lambda pk: (-totals.get(pk, 0), names[pk]))
     if limit:
         order = order[:limit]
