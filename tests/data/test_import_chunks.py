@@ -267,9 +267,9 @@ def test_a_commit_takes_the_same_queries_however_many_rows(
         return previewed(rows, data_staff)
 
     small, large = batch_of(3), batch_of(30)
-    with django_assert_max_num_queries(60) as small_queries:
+    with django_assert_max_num_queries(30) as small_queries:
         services.commit_batch(batch=small, committed_by=data_staff)
-    with django_assert_max_num_queries(60) as large_queries:
+    with django_assert_max_num_queries(30) as large_queries:
         services.commit_batch(batch=large, committed_by=data_staff)
     assert len(large_queries.captured_queries) == len(small_queries.captured_queries)
     assert large.counts == {"create": 30, "update": 30, "skip": 0, "error": 0}
