@@ -79,7 +79,7 @@ CHUNK = 500
 MEMO_LIMIT = 50_000
 # Name-and-ZIP matching keeps the people of the ZIP codes met so far, up to this
 # many, so a file from one area looks each ZIP code up once.
-NAME_INDEX_LIMIT = 200_000
+NAME_INDEX_LIMIT = 100_000
 
 _SCALAR_FIELDS = [
     f for f in Contact._meta.concrete_fields if not f.is_relation and not f.generated
