@@ -282,5 +282,6 @@ def run(args: argparse.Namespace) -> int:
         ]
         payload["operations"] = kept + payload["operations"]
     out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-    print(f"\nWrote {out.relative_to(ROOT)}")
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
+    print(f"\nWrote {shown}")
     return 0
