@@ -115,6 +115,28 @@ def _reconcile_self_identification(
                 "category_id", flat=True
             )
         )
+    settle_self_identification(
+        contact,
+        scalars,
+        m2m,
+        categories=categories,
+        group_ids=group_ids,
+        selection_given=selection_given,
+    )
+
+
+def settle_self_identification(
+    contact: Contact,
+    scalars: dict[str, Any],
+    m2m: dict[str, Any],
+    *,
+    categories: set[int],
+    group_ids: list[int],
+    selection_given: bool,
+) -> None:
+    """Decide the reported status from the categories (groups' included), groups
+    and write-in a change leaves, and write status, write-in and both lists
+    into `scalars` and `m2m` (no queries; imports call it for many people)."""
     write_in = scalars.get("race_write_in", contact.race_write_in or "")
     status = scalars.get("race_ethnicity_status", contact.race_ethnicity_status)
     explicit_unreported = (

@@ -40,6 +40,7 @@ from contacts.imports.fields import (
     parse_list,
 )
 from contacts.models import Contact, ImportBatch, ImportRow, Tag
+from contacts.services import settle_self_identification
 from contacts.spreadsheets import Table
 from crm.changes import people_changed
 from crm.models import User
@@ -973,28 +974,14 @@ def reconcile_update(
     else:
         categories = set(stored.get("race_categories", set()))
     categories |= {group_category[g] for g in group_ids if g in group_category}
-    write_in = scalars.get("race_write_in", contact.race_write_in or "")
-    status = scalars.get("race_ethnicity_status", contact.race_ethnicity_status)
-    explicit_unreported = (
-        "race_ethnicity_status" in scalars
-        and status != Contact.SelfIdStatus.REPORTED
-        and not selection_given
-        and "race_write_in" not in scalars
+    settle_self_identification(
+        contact,
+        scalars,
+        m2m,
+        categories=categories,
+        group_ids=group_ids,
+        selection_given=selection_given,
     )
-    if (categories or write_in) and not explicit_unreported:
-        status = Contact.SelfIdStatus.REPORTED
-    elif status == Contact.SelfIdStatus.REPORTED and not (categories or write_in):
-        status = Contact.SelfIdStatus.UNTRACKED
-    if status != Contact.SelfIdStatus.REPORTED:
-        categories, group_ids, write_in = set(), [], ""
-    scalars["race_ethnicity_status"] = status
-    scalars["race_write_in"] = write_in
-    m2m["race_categories"] = sorted(categories)
-    m2m["race_groups"] = group_ids
-    if status == Contact.SelfIdStatus.REPORTED and not scalars.get(
-        "self_id_date", contact.self_id_date
-    ):
-        scalars["self_id_date"] = timezone.localdate()
 
 
 class _Pk:
