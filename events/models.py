@@ -542,7 +542,11 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["event", "created_at"]
-        indexes = [models.Index(fields=["event", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "created_at"]),
+            # The dashboard's themes read (event, speaker) from this index alone.
+            models.Index(fields=["event", "contact"]),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

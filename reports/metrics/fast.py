@@ -830,30 +830,47 @@ def ladder_movement_counts(
 
 
 def theme_counts(
-    comments: Any, method: str
-) -> tuple[dict[tuple[int, str], int], dict[int, str]]:
-    """Comments per (theme, speaker's community) and theme names, from the
-    comments the live query selects and the speakers' buckets in the summary."""
+    links: Any, f: Filters, method: str
+) -> tuple[dict[tuple[int, str], int], dict[int, int]]:
+    """Comments per (theme, speaker's community) and per theme, from the
+    (speaker, theme) links the query selects (one row per comment and theme),
+    the speaker filters (county, community) and buckets from the summary."""
     arrays = _arrays()
-    rows = list(
-        comments.values_list("pk", "contact_id", "themes__pk", "themes__name")
-        .order_by()
-        .distinct()
-    )
-    names = {theme: name for _pk, _contact, theme, name in rows}
+    compiler = links.query.get_compiler(links.db)
+    sql, params = compiler.as_sql()
+    with compiler.connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     counts: dict[tuple[int, str], int] = {}
     if not rows:
-        return counts, names
-    contact = np.array([c or 0 for _pk, c, _t, _n in rows], dtype=np.int64)
-    theme = np.array([t for _pk, _c, t, _n in rows], dtype=np.int64)
+        return counts, {}
+    pairs = np.array(rows, dtype=np.int64)  # anonymous: speaker 0
+    contact, theme = pairs[:, 0], pairs[:, 1]
     known = (contact > 0) & (contact < arrays.n)
-    for t in np.unique(theme[~known]):
-        counts[(int(t), race.UNKNOWN_SPEAKER)] = int((theme[~known] == t).sum())
+    if f.county or f.community:
+        # A speaker is needed to pass either filter; archived people count.
+        people = arrays.people[contact[known]]
+        keep = np.ones(len(people), dtype=bool)
+        if f.county:
+            keep &= people["county"] == f.county
+        if f.community:
+            bit = _category_bits().get(f.community)
+            if bit is None:
+                keep[:] = False
+            else:
+                keep &= (people["cats"] & np.uint32(1 << bit)) != 0
+        contact, theme = contact[known][keep], theme[known][keep]
+        known = np.ones(len(contact), dtype=bool)
+    values, n = np.unique(theme, return_counts=True)
+    totals = {int(t): int(c) for t, c in zip(values, n, strict=True)}
+    values, n = np.unique(theme[~known], return_counts=True)
+    for t, c in zip(values, n, strict=True):
+        counts[(int(t), race.UNKNOWN_SPEAKER)] = int(c)
     idx = contact[known]
     themes = theme[known]
     for key, where in _race_buckets(arrays.people, idx, method, _category_bits()):
         if len(where):
             values, n = np.unique(themes[where], return_counts=True)
-            for t, count in zip(values, n, strict=True):
-                counts[(int(t), key)] = counts.get((int(t), key), 0) + int(count)
-    return counts, names
+            for t, c in zip(values, n, strict=True):
+                counts[(int(t), key)] = counts.get((int(t), key), 0) + int(c)
+    return counts, totals

@@ -8,6 +8,7 @@ Anonymous comments count under "Unknown speaker".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -17,13 +18,15 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Contact
-from crm.models import County
+from crm.models import County, Topic
 from events.models import Comment, Event
 from reports.metrics import fast, race
 from reports.metrics.filters import Filters
@@ -53,12 +56,8 @@ def _comments(f: Filters) -> object:
     return _spoken(f).filter(themes__isnull=False)  # type: ignore[attr-defined]
 
 
-def _spoken(f: Filters) -> object:
-    """The period's comments, found from the period's events first.
-
-    The speaker's county and community are checked per comment (EXISTS), so
-    neither database drives the query from a million people's rows.
-    """
+def _events(f: Filters) -> QuerySet[Any]:
+    """The period's events (not cancelled) that the filters keep."""
     lo, hi = f.bounds()
     events = Event.objects.filter(starts_at__gte=lo, starts_at__lt=hi).exclude(
         status=Event.Status.CANCELLED
@@ -69,7 +68,16 @@ def _spoken(f: Filters) -> object:
         events = events.filter(kind=f.event_kind)
     if f.organizer:
         events = events.filter(organizers=f.organizer)
-    q = Q(event__in=events.values("pk"))
+    return events.values("pk")
+
+
+def _spoken(f: Filters) -> object:
+    """The period's comments, found from the period's events first.
+
+    The speaker's county and community are checked per comment (EXISTS), so
+    neither database drives the query from a million people's rows.
+    """
+    q = Q(event__in=_events(f))
     if f.county:
         speaker = Contact._base_manager.filter(
             pk=OuterRef("contact_id"), county=f.county
@@ -81,6 +89,17 @@ def _spoken(f: Filters) -> object:
         )
         q &= Q(Exists(chose))
     return Comment.objects.filter(q).order_by()
+
+
+def _links(f: Filters) -> QuerySet[Any]:
+    """(speaker, theme) of every theme link of the period's comments (before
+    the speaker filters, which the summary applies)."""
+    through = Comment.themes.through
+    return (
+        through.objects.filter(comment__event__in=_events(f))
+        .order_by()
+        .values_list(Coalesce("comment__contact_id", 0), "topic_id")
+    )
 
 
 def _totals(f: Filters) -> dict[int, int]:
@@ -117,23 +136,26 @@ def themes_by(
             default=inner,
             output_field=CharField(),
         )
-    comments = _comments(f)
     counts: dict[tuple[int, str], int] = {}
     names: dict[int, str] = {}
     if by == "community" and fast.covers(f):
-        # The speaker's buckets from the engagement summary, not per-row
-        # subqueries (the same numbers: tests/summary).
-        counts, names = fast.theme_counts(comments, method)
+        # One query for the links; the speakers' filters and buckets from the
+        # engagement summary (the same numbers: tests/summary).
+        counts, totals = fast.theme_counts(_links(f), f, method)
+        names = dict(
+            Topic.objects.filter(pk__in=list(totals)).values_list("pk", "name")
+        )
     else:
         rows = (
-            comments.annotate(k=key)  # type: ignore[attr-defined]
+            _comments(f)  # type: ignore[attr-defined]
+            .annotate(k=key)
             .values("themes__pk", "themes__name", "k")
             .annotate(n=Count("pk", distinct=True))
         )
         for row in rows:
             counts[(row["themes__pk"], str(row["k"]))] = row["n"]
             names[row["themes__pk"]] = row["themes__name"]
-    totals = _totals(f)
+        totals = _totals(f)
     order = sorted(names, key=lambda pk: (-totals.get(pk, 0), names[pk]))
     if limit:
         order = order[:limit]
