@@ -9,6 +9,7 @@ contact_rows), and choice labels and Yes/No are translated once per export.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -20,6 +21,7 @@ from typing import IO, Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -240,7 +242,7 @@ def contact_rows(
     order = _total_order(queryset)
     if order is not None:
         queryset = queryset.order_by(*order)
-        rows = queryset.values_list(*fields).iterator(chunk_size=CHUNK)
+        rows = _value_rows(queryset, fields)
         alongside = [
             (column, _Alongside(_list_in_order(queryset, name, order)))
             for column, name in related
@@ -253,7 +255,7 @@ def contact_rows(
         for _column, names in alongside:
             names.finish()
         return
-    rows = queryset.values_list(*fields).iterator(chunk_size=CHUNK)
+    rows = _value_rows(queryset, fields)
     for chunk in itertools.batched(rows, CHUNK):
         lists = _load_lists(
             [row[0] for row in chunk], [name for _c, name in related], queryset.db
@@ -264,6 +266,75 @@ def contact_rows(
             for column, by_person in listed:
                 row[column] = by_person.get(values[0], "")
             yield row
+
+
+def _value_rows(queryset: QuerySet[Contact], fields: Sequence[str]) -> Iterator[Any]:
+    """The rows of `queryset.values_list(*fields)`, a chunk at a time (a
+    server-side cursor where the database has one), each value converted as
+    Django would, but a column at a time per chunk: Django's converter loop
+    over every value of every row took as long as reading 100,000 people
+    from SQLite."""
+    values = queryset.values_list(*fields)
+    compiler = values.query.get_compiler(values.db)
+    chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK)
+    columns = [select[0] for select in compiler.select[: compiler.col_count]]
+    converters = [
+        (position, _converter(convs, expression, compiler.connection))
+        for position, (convs, expression) in compiler.get_converters(columns).items()
+    ]
+    for chunk in chunks:
+        if not converters:
+            yield from chunk
+            continue
+        rows = [list(row) for row in chunk]
+        for position, convert in converters:
+            for row in rows:
+                value = row[position]
+                if value is not None:
+                    row[position] = convert(value)
+        yield from rows
+
+
+def _converter(
+    converters: Sequence[Callable[..., Any]], expression: Any, connection: Any
+) -> Callable[[Any], Any]:
+    """One function for a column's converters (never given None), with quick
+    versions of SQLite's for true/false, dates and UTC times; the others are
+    Django's own, in turn."""
+    ops = connection.ops
+    if len(converters) == 1 and connection.vendor == "sqlite":
+        (only,) = converters
+        if only == ops.convert_booleanfield_value:
+            return _sqlite_bool
+        if only == ops.convert_datefield_value:
+            return _sqlite_date
+        if only == ops.convert_datetimefield_value and connection.timezone_name in (
+            "UTC",
+            "utc",
+        ):
+            return _sqlite_utc_datetime
+
+    def convert(value: Any) -> Any:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
+
+
+def _sqlite_bool(value: Any) -> Any:
+    return bool(value) if value in (1, 0) else value
+
+
+def _sqlite_date(value: Any) -> Any:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _sqlite_utc_datetime(value: Any) -> Any:
+    # Stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC (Django's format).
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def _total_order(queryset: QuerySet[Contact]) -> list[str] | None:

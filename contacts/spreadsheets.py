@@ -1101,6 +1101,8 @@ def csv_rows(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Iterat
             if kind is int
             else ""
             if value is None
+            else value.isoformat()
+            if kind is date
             else _csv_cell(value, yes_no, local)
             for value in row
         ]
@@ -1148,7 +1150,8 @@ def _csv_cell(
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(local or timezone.get_current_timezone())
-        return value.strftime("%Y-%m-%d %H:%M")
+        # "2026-03-01 14:05", as strftime("%Y-%m-%d %H:%M") but several times faster.
+        return value.replace(tzinfo=None).isoformat(" ", "minutes")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (int, float, Decimal)):
