@@ -31,6 +31,8 @@ class Op:
     repeat: int | None = None
     warmup: int = 1
     note: str = ""
+    # Run once before the warm-up and the clock (inputs the operation reads).
+    setup: Callable[[], Any] | None = None
 
 
 @dataclass
@@ -163,6 +165,8 @@ def measure(op: Op, repeat: int) -> Result:
     from django.test.utils import CaptureQueriesContext
 
     runs = op.repeat if op.repeat is not None else repeat
+    if op.setup is not None:
+        op.setup()
     for _ in range(op.warmup):
         op.run()
     times: list[float] = []
@@ -281,6 +285,8 @@ def run(args: argparse.Namespace) -> int:
             o for o in old["operations"] if o["name"] not in {r.name for r in results}
         ]
         payload["operations"] = kept + payload["operations"]
+        # Say which runs the table now comes from.
+        payload["command"] = f"{old['command']}`, then `{payload['command']}"
     out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
     shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     print(f"\nWrote {shown}")
