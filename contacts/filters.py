@@ -10,13 +10,16 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import (
+    ACTIVE,
     CommunityRole,
     Contact,
     Links,
     Organization,
     RaceEthnicityCategory,
     Tag,
+    ascii_starts_with,
 )
+from contacts.normalize import phone_search_digits
 from crm.models import County, Language, User
 
 
@@ -170,6 +173,34 @@ class ContactFilter(django_filters.FilterSet):
             if links[: limit + 1].count() <= limit:
                 few.add(flt.field_name)
         return frozenset(few)
+
+    def name_search(self) -> list[QuerySet[Contact]] | None:
+        """For a search by one word of printable ASCII with no other filter, in
+        the default order: the active people whose last, first or preferred
+        name starts with it, one queryset per name column, each answered from
+        that column's partial index (see Contact.Meta.indexes). Together they
+        are exactly the people filtered() finds. None for any other request.
+        """
+        cleaned = getattr(self.form, "cleaned_data", None)
+        if not self.is_bound or cleaned is None or self.form.errors:
+            return None
+        others = [
+            name
+            for name, value in cleaned.items()
+            if name != "q" and value not in (None, "", [], ())
+        ]
+        words = str(cleaned.get("q") or "").replace("\x00", "").split()
+        if others or len(words) != 1 or "@" in words[0]:
+            return None
+        if phone_search_digits(words[0]):
+            return None
+        branches = []
+        for column in ("last_name", "first_name", "preferred_name"):
+            prefix = ascii_starts_with(column, words[0])
+            if prefix is None:
+                return None
+            branches.append(self.queryset.filter(ACTIVE, prefix).order_by())
+        return branches
 
     def sort_keys(self) -> tuple[str, ...]:
         """The order asked for, then what breaks its ties, ending with the id."""

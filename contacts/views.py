@@ -130,6 +130,34 @@ def _next_to(keys: tuple[str, ...], anchor: int, *, before: bool) -> Q:
     return Q(**{f"{first.lstrip('-')}__{bound}": values[0]}) & reduce(or_, clauses)
 
 
+def _searched(
+    branches: list[Any],
+    keys: tuple[str, ...],
+    offset: int,
+    after: int | None,
+    before: int | None,
+) -> list[int]:
+    """The ids of a page and one more person, for a name search answered by
+    ContactFilter.name_search's branches: each branch selects the sort keys,
+    so the united rows are ordered by them."""
+    anchor = Q()
+    if after or before:
+        anchor = _next_to(keys, after or before or 0, before=bool(before))
+    rows = [branch.filter(anchor).values(*keys) for branch in branches]
+    united = rows[0].union(*rows[1:])
+    if before:
+        window = united.order_by(*[_reversed(key) for key in keys])
+    elif after:
+        window = united.order_by(*keys)
+    else:
+        window = united.order_by(*keys)[offset:]
+    return [row["id"] for row in window[: PAGE_SIZE + 1]]
+
+
+def _reversed(key: str) -> str:
+    return key[1:] if key.startswith("-") else f"-{key}"
+
+
 def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
     """The page of people the request asks for, in the same queries however
     deep: the count up to COUNT_LIMIT and the page (and one per role, tag or
@@ -141,30 +169,41 @@ def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
     skipping everyone before them: as fast a million people in as on page 1.
     """
     keys = filterset.sort_keys()
-    # A role, tag or race/ethnicity linking few people: start from its links.
-    few = filterset.few_links(COUNT_LIMIT)
-    # Counted with the links joined: the database starts from whichever side
-    # its indexes say is smaller, and stops at the limit.
-    matches = filterset.filtered(links="join", few=few).order_by().values("pk")
-    count = matches[: COUNT_LIMIT + 1].count()
-    more_than = count > COUNT_LIMIT
-    # Many matches: walk people in the list's order, probing each; few: start
-    # from them and sort them.
-    queryset = filterset.filtered(links="exists" if more_than else "join", few=few)
-
     number = min(_positive(request.GET.get("page")) or 1, MAX_PAGE)
     after = _positive(request.GET.get("after"))
     before = None if after else _positive(request.GET.get("before"))
-    if after:
-        window = queryset.filter(_next_to(keys, after, before=False))
-    elif before:
-        window = queryset.filter(_next_to(keys, before, before=True)).reverse()
-    else:
-        if not more_than:
+    branches = filterset.name_search()
+    wanted: Any
+    if branches is not None:
+        # One name searched alone: counted and paged over the union of one
+        # index-only branch per name column (one query more, for the ids).
+        ids = [branch.values("pk") for branch in branches]
+        count = ids[0].union(*ids[1:]).order_by()[: COUNT_LIMIT + 1].count()
+        more_than = count > COUNT_LIMIT
+        if not more_than and not (after or before):
             number = min(number, _pages(count))
-        window = queryset[(number - 1) * PAGE_SIZE :]
-    # One person more than a page tells whether another page follows.
-    wanted = window.values("pk")[: PAGE_SIZE + 1]
+        wanted = _searched(branches, keys, (number - 1) * PAGE_SIZE, after, before)
+    else:
+        # A role, tag or race/ethnicity linking few people: start from its links.
+        few = filterset.few_links(COUNT_LIMIT)
+        # Counted with the links joined: the database starts from whichever side
+        # its indexes say is smaller, and stops at the limit.
+        matches = filterset.filtered(links="join", few=few).order_by().values("pk")
+        count = matches[: COUNT_LIMIT + 1].count()
+        more_than = count > COUNT_LIMIT
+        # Many matches: walk people in the list's order, probing each; few:
+        # start from them and sort them.
+        queryset = filterset.filtered(links="exists" if more_than else "join", few=few)
+        if after:
+            window = queryset.filter(_next_to(keys, after, before=False))
+        elif before:
+            window = queryset.filter(_next_to(keys, before, before=True)).reverse()
+        else:
+            if not more_than:
+                number = min(number, _pages(count))
+            window = queryset[(number - 1) * PAGE_SIZE :]
+        # One person more than a page tells whether another page follows.
+        wanted = window.values("pk")[: PAGE_SIZE + 1]
     rows = list(
         Contact.objects.with_list_related().filter(pk__in=wanted).order_by(*keys)
     )

@@ -116,6 +116,89 @@ def test_search_finds_the_same_people_as_a_plain_istartswith():
         assert found == expected, text
 
 
+def _people_pages(client: Client, query: str) -> list[Any]:
+    """Page 1, then Next twice, Previous once, and page 2 typed: the ids on
+    each, and the count."""
+    seen: list[Any] = []
+    page = client.get(f"/people/?{query}").context["page"]
+    seen += [[p.pk for p in page.object_list], page.count, page.more_than]
+    for _step in range(2):
+        if not page.has_next:
+            break
+        page = client.get(f"/people/?{page.next_query}").context["page"]
+        seen.append([p.pk for p in page.object_list])
+    if page.has_previous:
+        page = client.get(f"/people/?{page.previous_query}").context["page"]
+        seen.append([p.pk for p in page.object_list])
+    page = client.get(f"/people/?{query}&page=2").context["page"]
+    seen.append([p.pk for p in page.object_list])
+    return seen
+
+
+def test_a_one_word_search_pages_as_the_general_query(
+    organizer, small_pages, monkeypatch
+):
+    """A search by one word alone is answered by one branch per name column
+    (ContactFilter.name_search); every page, link and count is what the
+    general query gives."""
+    for first, last, preferred in [
+        ("Ana", "Wilson", ""),
+        ("Bo", "wilson", ""),
+        ("Cy", "WILSON", ""),
+        ("Di", "Wilsonne", "Dee"),
+        ("Wilma", "Abe", ""),
+        ("Ed", "Zed", "Wil"),
+        ("Wil", "Wil", "Wil"),
+        ("Fay", "Wills", ""),
+        ("Gus", "Cole", ""),
+        ("Wilbur", "", ""),
+    ]:
+        ContactFactory(first_name=first, last_name=last, preferred_name=preferred)
+    archived = ContactFactory(first_name="Will", last_name="Archived")
+    Contact.objects.filter(pk=archived.pk).update(archived_at="2026-01-01T00:00Z")
+    client = client_for(organizer)
+    calls: list[int] = []
+    searched = views._searched
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return searched(*args, **kwargs)
+
+    monkeypatch.setattr(views, "_searched", spy)
+    for text in ["wil", "WILSON", "w", "Wilsonn", "Dee", "zz", "O'"]:
+        calls.clear()
+        fast = _people_pages(client, f"q={text}")
+        assert calls, text  # the branches answered
+        with monkeypatch.context() as patch:
+            patch.setattr(ContactFilter, "name_search", lambda self: None)
+            general = _people_pages(client, f"q={text}")
+        assert fast == general, text
+        assert archived.pk not in {pk for ids in fast[:1] + fast[3:] for pk in ids}
+    assert [len(ids) for ids in _people_pages(client, "q=wil")[:1]] == [3]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=Ana+Wilson",  # two words
+        "q=ana%40example",  # an email
+        "q=509555",  # a phone
+        "q=Jos%C3%A9",  # not plain ASCII
+        "q=Wilson&legislative_district=37",  # another filter
+        "q=Wilson&ordering=-created",  # another order
+        "q=Wilson&state=archived",
+        "",
+    ],
+)
+def test_only_a_one_word_name_search_alone_takes_the_branches(query):
+    filterset = ContactFilter(QueryDict(query), queryset=Contact.objects.all())
+    assert filterset.is_valid()
+    assert filterset.name_search() is None
+    alone = ContactFilter(QueryDict("q=Wilson"), queryset=Contact.objects.all())
+    assert alone.is_valid()
+    assert alone.name_search() is not None
+
+
 # --- filters -------------------------------------------------------------------
 
 
@@ -389,7 +472,12 @@ def test_every_page_runs_the_queries_of_the_first(organizer, small_pages):
     assert queries(client, f"/people/?{page.next_query}") == first
     assert queries(client, f"/people/?{page.previous_query}") == first
     assert queries(client, "/people/?page=3&before=1") == first
-    assert queries(client, "/people/?q=ab") == first
+    # A name searched alone: its page's ids are read first (see name_search),
+    # unless there are none.
+    assert queries(client, "/people/?q=zz") == first
+    ContactFactory(last_name="Abbott", owner=organizer)
+    assert queries(client, "/people/?q=ab") == first + 1
+    assert queries(client, "/people/?q=ab+cd") == first
     assert queries(client, "/people/?consent=email&ordering=-created") == first
     # A filter by a chosen record reads that record once; a role, tag or
     # race/ethnicity also counts its links, up to the limit.
