@@ -161,7 +161,7 @@ def _reversed(key: str) -> str:
 def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
     """The page of people the request asks for, in the same queries however
     deep: the count up to COUNT_LIMIT and the page (and one per role, tag or
-    race/ethnicity filter, see ContactFilter.few_links).
+    race/ethnicity filter, see ContactFilter.link_shapes).
 
     `?page=` alone skips rows in the order of the sort's index. The Previous
     and Next links also carry the id of the person next to the page (`before=`,
@@ -184,16 +184,20 @@ def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
             number = min(number, _pages(count))
         wanted = _searched(branches, keys, (number - 1) * PAGE_SIZE, after, before)
     else:
-        # A role, tag or race/ethnicity linking few people: start from its links.
-        few = filterset.few_links(COUNT_LIMIT)
+        # A role, tag or race/ethnicity linking few people: start from its links;
+        # a common race/ethnicity category: read from the mask (link_shapes).
+        shapes = filterset.link_shapes(COUNT_LIMIT)
         # Counted with the links joined: the database starts from whichever side
         # its indexes say is smaller, and stops at the limit.
-        matches = filterset.filtered(links="join", few=few).order_by().values("pk")
+        counted = filterset.filtered(links="join", shapes=shapes)
+        matches = counted.order_by().values("pk")
         count = matches[: COUNT_LIMIT + 1].count()
         more_than = count > COUNT_LIMIT
         # Many matches: walk people in the list's order, probing each; few:
         # start from them and sort them.
-        queryset = filterset.filtered(links="exists" if more_than else "join", few=few)
+        queryset = filterset.filtered(
+            links="exists" if more_than else "join", shapes=shapes
+        )
         if after:
             window = queryset.filter(_next_to(keys, after, before=False))
         elif before:

@@ -28,6 +28,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from contacts.models import (
+    RACE_MASK_COLUMN,
+    RACE_MASK_IDS,
     Affiliation,
     CommunityRole,
     Contact,
@@ -105,6 +107,10 @@ def _bulk(model: type[models.Model], rows: Iterator[models.Model] | list[Any]) -
     return count
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _converter(field: models.Field) -> Any:
     """A fast value-to-database converter for one column, chosen once."""
     if connection.vendor == "sqlite":
@@ -121,11 +127,16 @@ def _converter(field: models.Field) -> Any:
     return lambda v: v
 
 
-def _raw_insert(model: type[models.Model], rows: Iterator[dict[str, Any]]) -> int:
+def _raw_insert(
+    model: type[models.Model],
+    rows: Iterator[dict[str, Any]],
+    extra: Sequence[str] = (),
+) -> int:
     """Insert rows given as {attname: value} dicts, bypassing model instances.
 
-    Columns a row leaves out take the field's default (auto_now fields: now). On
-    PostgreSQL the rows go through COPY; on SQLite through executemany.
+    Columns a row leaves out take the field's default (auto_now fields: now);
+    `extra` names columns the model does not declare, which every row gives.
+    On PostgreSQL the rows go through COPY; on SQLite through executemany.
     """
     now = timezone.now()
     fields = [
@@ -137,8 +148,9 @@ def _raw_insert(model: type[models.Model], rows: Iterator[dict[str, Any]]) -> in
             and model._meta.auto_created
         )
     ]
-    attnames = [f.attname for f in fields]
+    attnames = [f.attname for f in fields] + list(extra)
     converters = {f.attname: _converter(f) for f in fields}
+    converters.update((name, _same) for name in extra)
     defaults: dict[str, Any] = {}
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -147,7 +159,8 @@ def _raw_insert(model: type[models.Model], rows: Iterator[dict[str, Any]]) -> in
             value = f.get_default()
         defaults[f.attname] = converters[f.attname](value)
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
+    names = [f.column or f.name for f in fields] + list(extra)
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
     count = 0
 
     def tuples() -> Iterator[tuple[Any, ...]]:
@@ -164,7 +177,7 @@ def _raw_insert(model: type[models.Model], rows: Iterator[dict[str, Any]]) -> in
                     copy.write_row(values)
                     count += 1
         else:
-            marks = ", ".join(["%s"] * len(fields))
+            marks = ", ".join(["%s"] * len(names))
             # Table and column names come from model metadata, quoted; values are bound.
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
             chunk: list[tuple[Any, ...]] = []
@@ -511,9 +524,12 @@ def _people(
             language: Language = language_picks[id(profile)].pick(rng)
             if language.pk != english.pk and rng.random() < 0.5:
                 other_languages.append((pk, english.pk))
+            mask = 0
             if status == Contact.SelfIdStatus.REPORTED:
                 for code in profile.categories:
                     categories.append((pk, ref.categories[code].pk))
+                    if ref.categories[code].pk in RACE_MASK_IDS:
+                        mask |= 1 << ref.categories[code].pk
                 if profile.groups and rng.random() < 0.7:
                     group = ref.groups.get(rng.choice(profile.groups))
                     if group:
@@ -561,9 +577,12 @@ def _people(
                 if status == Contact.SelfIdStatus.REPORTED
                 else None,
                 "archived_at": _aware(added, 12) if rng.random() < 0.01 else None,
+                # Written with the person, so that the links' triggers, which
+                # keep the mask, find it already right and write nothing.
+                RACE_MASK_COLUMN: mask,
             }
 
-    _raw_insert(Contact, rows())
+    _raw_insert(Contact, rows(), extra=[RACE_MASK_COLUMN])
     _through_rows(
         Contact.race_categories.through,
         iter(categories),
