@@ -267,7 +267,7 @@ def test_the_mask_column_index_and_triggers_are_in_place():
             )
         triggers = {row[0] for row in cursor.fetchall()}
     assert "race_mask" in columns
-    assert constraints["contact_active_name_idx"]["columns"][-1] == "race_mask"
+    assert constraints["contact_active_race_idx"]["columns"][-1] == "race_mask"
     assert triggers
 
 
