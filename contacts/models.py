@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal, cast
 
 from django.conf import settings
@@ -213,6 +214,15 @@ class RaceMask(models.Expression):
 RACE_MASK_COLUMN = "race_mask"
 # The category ids with a bit in a signed 64-bit number.
 RACE_MASK_IDS = range(1, 63)
+
+
+def race_mask(category_ids: Iterable[int]) -> int:
+    """The mask of these categories, as the triggers compute it."""
+    mask = 0
+    for pk in category_ids:
+        if pk in RACE_MASK_IDS:
+            mask |= 1 << pk
+    return mask
 
 
 # Anyone with a category: the condition of the index the category filter reads.

@@ -29,13 +29,13 @@ from django.utils import timezone
 
 from contacts.models import (
     RACE_MASK_COLUMN,
-    RACE_MASK_IDS,
     Affiliation,
     CommunityRole,
     Contact,
     Organization,
     RaceEthnicityCategory,
     RaceEthnicityGroup,
+    race_mask,
 )
 from crm.models import County, Language, Program, Topic, User
 from crm.reference.wa import (
@@ -526,10 +526,9 @@ def _people(
                 other_languages.append((pk, english.pk))
             mask = 0
             if status == Contact.SelfIdStatus.REPORTED:
-                for code in profile.categories:
-                    categories.append((pk, ref.categories[code].pk))
-                    if ref.categories[code].pk in RACE_MASK_IDS:
-                        mask |= 1 << ref.categories[code].pk
+                chosen = [ref.categories[code].pk for code in profile.categories]
+                categories.extend((pk, category) for category in chosen)
+                mask = race_mask(chosen)
                 if profile.groups and rng.random() < 0.7:
                     group = ref.groups.get(rng.choice(profile.groups))
                     if group:

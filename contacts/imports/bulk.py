@@ -11,7 +11,7 @@ callers announce what they wrote (crm.changes) and write the history rows.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
 from typing import Any
@@ -38,7 +38,11 @@ def _prepare(
     fields: Sequence[Field[Any, Any]],
     rows: Iterable[Sequence[Any]],
     ready: Collection[str] = (),
+    *,
+    undeclared: int = 0,
 ) -> Iterator[list[Any]]:
+    """Each row's values as the database takes them; the last `undeclared`
+    values of a row are already so."""
     always = [
         f.get_internal_type() in PREPARED and f.attname not in ready for f in fields
     ]
@@ -47,8 +51,11 @@ def _prepare(
     # The same values come back row after row (a time stamp, a choice, an empty
     # JSON object): each is prepared once per field.
     done: list[dict[Any, Any]] = [{} for _f in fields]
+    width = len(fields)
     for row in rows:
         out = []
+        if undeclared:
+            row, rest = row[:width], row[width:]
         for (f, prepare, skip), value, seen in zip(steps, row, done, strict=True):
             if skip or (type(value) in PLAIN and not prepare):
                 out.append(value)
@@ -61,6 +68,8 @@ def _prepare(
                     continue
                 seen[key] = prepared
             out.append(seen[key])
+        if undeclared:
+            out += rest
         yield out
 
 
@@ -109,14 +118,18 @@ def insert(
     rows: Iterable[Sequence[Any]],
     *,
     ready: Collection[str] = (),
+    undeclared: Sequence[str] = (),
 ) -> int:
     """INSERT rows of values (in the order of `names`); returns how many.
 
     Values of the fields named in `ready` are given as the database takes them
-    (see `prepared`)."""
+    (see `prepared`), as are those of the `undeclared` columns, which the model
+    does not declare (see contacts.models.RaceMask) and which close each row."""
     columns, fields = _columns(model, names)
+    quote = connection.ops.quote_name
+    columns = ", ".join([columns, *(quote(name) for name in undeclared)])
     table = connection.ops.quote_name(model._meta.db_table)
-    values = _prepare(fields, rows, ready)
+    values = _prepare(fields, rows, ready, undeclared=len(undeclared))
     if connection.vendor == "postgresql":
         # COPY: several times faster again than one prepared INSERT a row.
         count = 0
@@ -128,7 +141,7 @@ def insert(
                 copy.write_row(row)
                 count += 1
         return count
-    marks = ", ".join(["%s"] * len(fields))
+    marks = ", ".join(["%s"] * (len(fields) + len(undeclared)))
     # Table and column names come from model metadata, quoted; values are bound.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
     return _run(sql, values)
@@ -144,10 +157,14 @@ def insert_objects(
     objs: Sequence[models.Model],
     *,
     now: datetime | None = None,
+    undeclared: Mapping[str, Sequence[Any]] | None = None,
 ) -> None:
     """INSERT unsaved model instances as they are; `auto_now(_add)` fields get
     `now`. Instances without a primary key get theirs from the database, unseen
-    (use `reserve_ids` first when the caller needs them)."""
+    (use `reserve_ids` first when the caller needs them). `undeclared` gives
+    columns the model does not declare, a value per instance in order."""
+    extra = dict(undeclared or {})
+    of = {id(obj): index for index, obj in enumerate(objs)} if extra else {}
     if not objs:
         return
     stamped = [
@@ -172,7 +189,12 @@ def insert_objects(
         insert(
             model,
             names,
-            ([getattr(obj, name) for name in names] for obj in group),
+            (
+                [getattr(obj, name) for name in names]
+                + [values[of[id(obj)]] for values in extra.values()]
+                for obj in group
+            ),
+            undeclared=list(extra),
         )
 
 

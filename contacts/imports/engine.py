@@ -39,7 +39,14 @@ from contacts.imports.fields import (
     Vocabulary,
     parse_list,
 )
-from contacts.models import Contact, ImportBatch, ImportRow, Tag
+from contacts.models import (
+    RACE_MASK_COLUMN,
+    Contact,
+    ImportBatch,
+    ImportRow,
+    Tag,
+    race_mask,
+)
 from contacts.services import settle_self_identification
 from contacts.spreadsheets import Table
 from crm.changes import people_changed
@@ -724,7 +731,15 @@ class ContactImporter:
             now = timezone.now()
             for contact, pk in zip(contacts, ids, strict=True):
                 contact.pk = pk
-            bulk.insert_objects(Contact, contacts, now=now)
+            # Each person's race/ethnicity mask written with them: the links'
+            # triggers then find it right and write nothing (see RaceMask).
+            masks = [
+                race_mask(obj.pk for obj in m2m.get("race_categories", []))
+                for m2m in lists
+            ]
+            bulk.insert_objects(
+                Contact, contacts, now=now, undeclared={RACE_MASK_COLUMN: masks}
+            )
             for contact in contacts:
                 contact._state.adding = False
                 contact._state.db = connection.alias
