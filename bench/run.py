@@ -285,6 +285,10 @@ def run(args: argparse.Namespace) -> int:
             o for o in old["operations"] if o["name"] not in {r.name for r in results}
         ]
         payload["operations"] = kept + payload["operations"]
+        redone = {r["operation"] for r in payload["ratios"]}
+        payload["ratios"] = [
+            r for r in old.get("ratios", []) if r["operation"] not in redone
+        ] + payload["ratios"]
         # Say which runs the table now comes from.
         payload["command"] = f"{old['command']}`, then `{payload['command']}"
     out.write_text(json.dumps(payload, indent=2, default=str) + "\n")
