@@ -127,20 +127,24 @@ def test_an_import_and_its_undo_keep_the_mask(data_staff):
     person = ContactFactory(first_name="Ana", email="ana@example.org")
     header = ["First name", "Last name", "Email", "Race"]
     rows = [["Ana", "García", "ana@example.org", "Asian"], ["Bao", "Le", "", "White"]]
-    batch = import_services.create_batch(
-        upload=io.BytesIO(csv_bytes([header, *rows])),
-        filename="people.csv",
-        kind=ImportBatch.Kind.CONTACTS,
-        created_by=data_staff,
-    )
-    batch = import_services.preview_batch(batch=batch)
-    batch = import_services.commit_batch(batch=batch, committed_by=data_staff)
+    batch = committed_import([header, *rows], data_staff)
     assert categories_of(person) == {"ASIAN"}
     assert Links.objects.count() == 2
     assert_masks_equal_links()
     import_services.undo_batch(batch=batch, undone_by=data_staff)
     assert Links.objects.count() == 0
     assert_masks_equal_links()
+
+
+def committed_import(rows: list[list[str]], user: Any) -> ImportBatch:
+    batch = import_services.create_batch(
+        upload=io.BytesIO(csv_bytes(rows)),
+        filename="people.csv",
+        kind=ImportBatch.Kind.CONTACTS,
+        created_by=user,
+    )
+    batch = import_services.preview_batch(batch=batch)
+    return import_services.commit_batch(batch=batch, committed_by=user)
 
 
 def test_a_deleted_person_takes_their_links_along():
@@ -303,14 +307,7 @@ def test_an_import_writes_each_new_persons_mask_with_them(data_staff):
         ["Bao", "Le", "bao@example.org", "Black"],
         ["Cy", "Ode", "cy@example.org", ""],
     ]
-    batch = import_services.create_batch(
-        upload=io.BytesIO(csv_bytes([header, *rows])),
-        filename="people.csv",
-        kind=ImportBatch.Kind.CONTACTS,
-        created_by=data_staff,
-    )
-    batch = import_services.preview_batch(batch=batch)
-    import_services.commit_batch(batch=batch, committed_by=data_staff)
+    committed_import([header, *rows], data_staff)
     assert Links.objects.count() == 3
     assert_masks_equal_links()
 
