@@ -187,14 +187,16 @@ class RaceMask(models.Expression):
     recompute a person's mask whenever one of their links is added, removed or
     moved, whatever wrote it (forms, API, imports, merges, erasures, raw SQL).
 
-    The people list filters by a category while walking its name index, which
-    also holds the mask (Contact.Meta.indexes): probing every passed person's
-    links instead took most of the page at a million people, where 48,000 are
-    passed before the first page of a common category.
+    The people list filters by a category while walking an index of the
+    people with one, by name, which also holds the mask (Contact.Meta.indexes):
+    probing every passed person's links instead took most of the page at a
+    million people, where 48,000 are passed before the first page of a common
+    category.
 
     It is a column Django does not know, not a model field: no save of a
     stale instance can write an old mask back, and the person's forms,
-    history, API, imports, exports and access report never show it.
+    history, API, imports, exports and access report never show it. It reads
+    the column of the query's own table, so it is for querysets of people.
     """
 
     output_field = models.BigIntegerField()
@@ -205,6 +207,8 @@ class RaceMask(models.Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         column = connection.ops.quote_name(RACE_MASK_COLUMN)
         query = compiler.query
+        if query.model is not None and query.model._meta.label != "contacts.Contact":
+            raise TypeError("RaceMask reads people: use it in a query of Contact.")
         if not query.alias_cols:  # an index's definition: the bare column
             return column, ()
         alias = query.get_initial_alias()

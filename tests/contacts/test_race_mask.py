@@ -322,3 +322,8 @@ def drop_the_triggers() -> None:
         else:
             for event in ("insert", "delete", "update"):
                 cursor.execute(f"DROP TRIGGER contacts_race_mask_{event}")
+
+
+def test_the_mask_is_refused_in_a_query_of_anything_but_people():
+    with pytest.raises(TypeError, match="query of Contact"):
+        list(RaceEthnicityCategory.objects.filter(has_race_category(1)))
