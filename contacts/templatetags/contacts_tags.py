@@ -41,7 +41,8 @@ def _choices(field: Any) -> list[tuple[Any, Any]]:
     null_label = getattr(field, "null_label", None)  # django-filter's "none" choice
     if null_label is not None:
         choices.append((field.null_value, null_label))  # type: ignore[attr-defined]
-    rows = list(field.queryset)  # small reference lists, read at once
+    queryset = field.queryset
+    rows = list(queryset) if queryset is not None else []  # small lists, at once
     choices += [
         (field.prepare_value(row), field.label_from_instance(row)) for row in rows
     ]
