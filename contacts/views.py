@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Prefetch, Q, Subquery, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from contacts import services
-from contacts.filters import ContactFilter, OrganizationFilter
+from contacts.filters import LANGUAGE_PARTS, ContactFilter, OrganizationFilter
 from contacts.forms import (
     AffiliationForm,
     ContactForm,
@@ -136,22 +137,34 @@ def _searched(
     offset: int,
     after: int | None,
     before: int | None,
+    *,
+    disjoint: bool = False,
 ) -> list[int]:
-    """The ids of a page and one more person, for a name search answered by
-    ContactFilter.name_search's branches: each branch selects the sort keys,
-    so the united rows are ordered by them."""
+    """The ids of a page and one more person, read from branches that each
+    select the sort keys (ContactFilter.name_search's, or a language's two
+    disjoint parts), so the united rows are ordered by them.
+
+    A language's parts are each read in order from an index. Where the
+    database takes it (PostgreSQL), each gives only its first rows: before
+    version 17 PostgreSQL cannot merge ordered branches, and sorted all of
+    them (a quarter of a million people who prefer Spanish) for one page.
+    SQLite merges them itself. Not so for the name branches: limited, they
+    walked the name index from A to a common name instead of sorting the
+    few thousand people who have it (360 ms against 80 ms at a million).
+    """
     anchor = Q()
     if after or before:
         anchor = _next_to(keys, after or before or 0, before=bool(before))
-    rows = [branch.filter(anchor).values(*keys) for branch in branches]
-    united = rows[0].union(*rows[1:])
-    if before:
-        window = united.order_by(*[_reversed(key) for key in keys])
-    elif after:
-        window = united.order_by(*keys)
-    else:
-        window = united.order_by(*keys)[offset:]
-    return [row["id"] for row in window[: PAGE_SIZE + 1]]
+    order = [_reversed(key) for key in keys] if before else list(keys)
+    skip = 0 if (after or before) else offset
+    take = skip + PAGE_SIZE + 1
+    fields = [key.lstrip("-") for key in keys]
+    rows = [branch.filter(anchor).values(*fields) for branch in branches]
+    features = connections[rows[0].db].features
+    if disjoint and features.supports_slicing_ordering_in_compound:
+        rows = [row.order_by(*order)[:take] for row in rows]
+    united = rows[0].union(*rows[1:], all=disjoint)
+    return [row["id"] for row in united.order_by(*order)[skip:take]]
 
 
 def _reversed(key: str) -> str:
@@ -174,19 +187,38 @@ def people_page(filterset: ContactFilter, request: HttpRequest) -> PeoplePage:
     before = None if after else _positive(request.GET.get("before"))
     branches = filterset.name_search()
     wanted: Any
-    if branches is not None:
-        # One name searched alone: counted and paged over the union of one
-        # index-only branch per name column (one query more, for the ids).
-        ids = [branch.values("pk") for branch in branches]
-        count = ids[0].union(*ids[1:]).order_by()[: COUNT_LIMIT + 1].count()
-        more_than = count > COUNT_LIMIT
-        if not more_than and not (after or before):
-            number = min(number, _pages(count))
-        wanted = _searched(branches, keys, (number - 1) * PAGE_SIZE, after, before)
-    else:
+    disjoint = False
+    shapes: dict[str, Any] = {}
+    if branches is None:
         # A role, tag or race/ethnicity linking few people: start from its links;
         # a common race/ethnicity category: read from the mask (link_shapes).
         shapes = filterset.link_shapes(COUNT_LIMIT)
+        if filterset.splits_language(COUNT_LIMIT):
+            disjoint = True
+            branches = [
+                filterset.filtered(
+                    links="join", shapes=shapes, language=part
+                ).order_by()
+                for part in LANGUAGE_PARTS
+            ]
+    if branches is not None:
+        # One name searched alone, or a language's two parts: counted and
+        # paged over the union of the branches (one query more, for the ids).
+        ids = [branch.values("pk") for branch in branches]
+        united = ids[0].union(*ids[1:], all=disjoint).order_by()
+        count = united[: COUNT_LIMIT + 1].count()
+        more_than = count > COUNT_LIMIT
+        if not more_than and not (after or before):
+            number = min(number, _pages(count))
+        wanted = _searched(
+            branches,
+            keys,
+            (number - 1) * PAGE_SIZE,
+            after,
+            before,
+            disjoint=disjoint,
+        )
+    else:
         # Counted with the links joined: the database starts from whichever side
         # its indexes say is smaller, and stops at the limit.
         counted = filterset.filtered(links="join", shapes=shapes)
