@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -92,6 +93,23 @@ def test_the_dashboard_shows_the_numbers_and_the_method(leadership):
     assert "Prefer not to say" in content
     assert "Not yet tracked" in content
     assert "<svg" in content and "<table" in content
+
+
+def test_the_charts_geometry_reads_as_svg_in_every_language(leadership):
+    some_engagement(3)
+    for language in ("en", "es"):
+        response = client_for(leadership).get(
+            f"{DASHBOARD}?{MARCH}", HTTP_ACCEPT_LANGUAGE=language
+        )
+        content = response.content.decode()
+        assert response["Content-Language"] == language
+        widths = re.findall(r'<rect class="bar" [^>]*width="([^"]*)%"', content)
+        places = re.findall(r'<text class="value" x="([^"]*)%"', content)
+        assert widths and places
+        # Bars of different lengths, so fractions appear, written with a point.
+        assert any("." in width for width in widths)
+        for number in widths + places:
+            assert re.fullmatch(r"\d+(\.\d+)?", number), (language, number)
 
 
 def test_a_bad_period_gets_a_clear_message_not_an_error(leadership):
