@@ -93,12 +93,13 @@ def _spoken(f: Filters) -> object:
 
 def _links(f: Filters) -> QuerySet[Any]:
     """(speaker, theme) of every theme link of the period's comments (before
-    the speaker filters, which the summary applies)."""
+    the speaker filters, which the summary applies), as the columns speaker
+    (0 for no one) and theme."""
     through = Comment.themes.through
     return (
         through.objects.filter(comment__event__in=_events(f))
         .order_by()
-        .values_list(Coalesce("comment__contact_id", 0), "topic_id")
+        .values(speaker=Coalesce("comment__contact_id", 0), theme=F("topic_id"))
     )
 
 

@@ -296,3 +296,25 @@ def test_themes_follow_the_period_and_each_filter(django_assert_num_queries):
     assert by_county.counts == {(safety.pk, "king"): 2, (housing.pk, "king"): 1}
     with django_assert_num_queries(3):
         themes_by(MARCH, "county")
+
+
+def test_the_links_read_as_columns_line_up_with_their_rows():
+    from reports.metrics.fast import whole_number_columns
+    from reports.metrics.themes import _links
+
+    themes = TopicFactory.create_batch(3, kind=Topic.Kind.THEME)
+    session = event_on(5, kind=Event.Kind.LISTENING_SESSION)
+    for index in range(7):
+        speaker = ContactFactory() if index % 3 else None
+        comment = CommentFactory(event=session, contact=speaker)
+        comment.themes.set(themes[: 1 + index % 3])
+    links = _links(MARCH)
+    speakers, topics = whole_number_columns(links, ("speaker", "theme"))
+    rows = sorted((row["speaker"], row["theme"]) for row in links)
+    assert len(rows) == 13 and (0, themes[0].pk) in rows  # anonymous: 0
+    assert sorted(zip(speakers.tolist(), topics.tolist(), strict=True)) == rows
+    # A period without comments: two empty columns.
+    speakers, topics = whole_number_columns(
+        _links(Filters(dt.date(2020, 1, 1), dt.date(2020, 1, 31))), ("speaker", "theme")
+    )
+    assert (len(speakers), len(topics)) == (0, 0)
