@@ -298,8 +298,8 @@ def test_themes_follow_the_period_and_each_filter(django_assert_num_queries):
         themes_by(MARCH, "county")
 
 
-def test_the_links_read_as_columns_line_up_with_their_rows():
-    from reports.metrics.fast import whole_number_columns
+def test_the_links_read_as_packed_pairs_are_their_rows(monkeypatch):
+    from reports.metrics import fast
     from reports.metrics.themes import _links
 
     themes = TopicFactory.create_batch(3, kind=Topic.Kind.THEME)
@@ -309,12 +309,15 @@ def test_the_links_read_as_columns_line_up_with_their_rows():
         comment = CommentFactory(event=session, contact=speaker)
         comment.themes.set(themes[: 1 + index % 3])
     links = _links(MARCH)
-    speakers, topics = whole_number_columns(links, ("speaker", "theme"))
     rows = sorted((row["speaker"], row["theme"]) for row in links)
     assert len(rows) == 13 and (0, themes[0].pk) in rows  # anonymous: 0
-    assert sorted(zip(speakers.tolist(), topics.tolist(), strict=True)) == rows
+    for bits in (fast.PAIR_BITS, 1):  # packed, and too large to pack
+        monkeypatch.setattr(fast, "PAIR_BITS", bits)
+        monkeypatch.setattr(fast, "PAIR_SHIFT", 1 << bits)
+        speakers, topics = fast.whole_number_pairs(links, ("speaker", "theme"))
+        assert sorted(zip(speakers.tolist(), topics.tolist(), strict=True)) == rows
     # A period without comments: two empty columns.
-    speakers, topics = whole_number_columns(
+    speakers, topics = fast.whole_number_pairs(
         _links(Filters(dt.date(2020, 1, 1), dt.date(2020, 1, 31))), ("speaker", "theme")
     )
     assert (len(speakers), len(topics)) == (0, 0)
