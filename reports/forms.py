@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import RaceEthnicityCategory
 from crm.models import County, Program
+from crm.widgets import quicken_selects
 from events.models import Event
 from reports.metrics import DIMENSION_LABELS, DIMENSIONS, Filters
 from reports.models import Grant, GrantTarget, PopulationBaseline, Tabulation
@@ -122,6 +123,7 @@ class MetricsFilterForm(forms.Form):
         from django.utils import timezone
 
         self.today = today or timezone.localdate()
+        quicken_selects(self.fields.values())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
