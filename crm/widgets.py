@@ -77,6 +77,13 @@ class QuickSelect(forms.Select):
         )
 
 
+def quick_widget(bound_field: forms.BoundField) -> SafeString:
+    """The field's widget as {{ field }} writes it, a plain select written by
+    QuickSelect (the form's field is switched over for good)."""
+    quicken_selects([bound_field.field])
+    return bound_field.as_widget()
+
+
 def quicken_selects(fields: Iterable[forms.Field]) -> None:
     """Write these fields' plain selects with QuickSelect (same attributes)."""
     for field in fields:
