@@ -32,7 +32,9 @@ def section(path: Path) -> str:
         f"(summary rebuilt in {dataset.get('summary_rebuild_seconds', '?')} s); "
         f"measured {data['ran_at']} with `{data['command']}`"
         f" (load average {data.get('machine', {}).get('load_average_at_end', '?')}"
-        f" on {data.get('machine', {}).get('cpus', '?')} CPUs).",
+        f" on {data.get('machine', {}).get('cpus', '?')} CPUs; reference Python"
+        f" loop {data.get('machine', {}).get('reference_loop_ms', '?')} ms,"
+        " see docs/performance.md).",
         "",
         "| operation | target | median ms | worst ms | queries | peak MB | met |",
         "|---|---|---:|---:|---:|---:|:-:|",

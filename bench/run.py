@@ -50,6 +50,21 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def reference_loop_ms(repeat: int = 5) -> float:
+    """The median time of one fixed pure-Python loop: how fast this machine
+    runs Python, so tables measured on different machines can be compared
+    (the same code measured 2x slower on a machine whose loop took 2x longer
+    is the machine, not the code)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def configure(args: argparse.Namespace) -> tuple[str, str]:
     label = f"{args.database}-{args.contacts}"
     if args.database == "sqlite":
@@ -271,6 +286,7 @@ def run(args: argparse.Namespace) -> int:
             # Other jobs on the machine inflate every time: say how busy it was.
             "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
             "disk_free_gb": round(shutil.disk_usage(ROOT).free / 1e9),
+            "reference_loop_ms": reference_loop_ms(),
         },
         "dataset": meta,
         "operations": [asdict(r) for r in results],
