@@ -484,16 +484,21 @@ def speakers(organizer: User) -> None:
         gone.save()
 
 
-def _every_page(client: Client, query: str) -> list[list[int]]:
-    """Every page by Next, then by typed number, then back by Previous."""
+def _follow(client: Client, url: str, link: str) -> tuple[list[list[int]], str]:
+    """The ids of each page from url on, following its "next" or "previous"
+    link to the end, and the last page's address."""
     pages = []
-    url = f"/people/?{query}"
     while True:
         page = client.get(url).context["page"]
         pages.append([p.pk for p in page.object_list])
-        if not page.has_next:
-            break
-        url = f"/people/?{page.next_query}"
+        if not getattr(page, f"has_{link}"):
+            return pages, url
+        url = f"/people/?{getattr(page, f'{link}_query')}"
+
+
+def _every_page(client: Client, query: str) -> list[list[int]]:
+    """Every page by Next, then by typed number, then back by Previous."""
+    pages, last = _follow(client, f"/people/?{query}", "next")
     typed = [
         [
             p.pk
@@ -504,13 +509,7 @@ def _every_page(client: Client, query: str) -> list[list[int]]:
         for n in range(1, len(pages) + 1)
     ]
     assert typed == pages
-    back = []
-    while True:
-        page = client.get(url).context["page"]
-        back.append([p.pk for p in page.object_list])
-        if not page.has_previous:
-            break
-        url = f"/people/?{page.previous_query}"
+    back, _first = _follow(client, last, "previous")
     assert back == list(reversed(pages))
     return pages
 
